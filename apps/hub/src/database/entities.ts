@@ -1,0 +1,7 @@
+import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
+import { OrganisationEntity } from '../organisations/organisation.entity.js';
+import { SignalEntity } from '../signals/signal.entity.js';
+import { UserEntity } from '../users/user.entity.js';
+import { HubSecretEntity } from './hub-secret.entity.js';
+
+export const HUB_ENTITIES = [OrganisationEntity, UserEntity, ApiKeyEntity, SignalEntity, HubSecretEntity];

@@ -1,0 +1,5 @@
+import { Initial1795418058303 } from './1795418058303-Initial.js';
+import { SignalAudienceIndex1795418100000 } from './1795418100000-SignalAudienceIndex.js';
+
+/** Applied in this order at start; append new migrations at the end. */
+export const HUB_MIGRATIONS = [Initial1795418058303, SignalAudienceIndex1795418100000];

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { PinoNestLogger } from './common/logger.js';
+import { requestLogging } from './common/request-logging.js';
+import { HubConfig } from './config/hub-config.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { SeedService } from './seed/seed.service.js';
+
+export const MAX_REQUEST_BODY = '16mb';
+
+export interface RunningHub {
+  app: INestApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds and starts the hub on an already chosen database (config.DATABASE_URL). */
+export async function startHub(config: HubConfig, logger: Logger): Promise<RunningHub> {
+  if (!config.DATABASE_URL) throw new Error('startHub needs DATABASE_URL; the launcher starts an embedded Postgres otherwise');
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, logger), {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: MAX_REQUEST_BODY });
+  app.use(requestLogging(logger.child({ component: 'http' }), app.get(MetricsService)));
+  app.enableCors(config.HUB_PORTAL_ORIGIN ? { origin: config.HUB_PORTAL_ORIGIN.split(','), credentials: false } : { origin: true });
+  app.enableShutdownHooks();
+  await app.init();
+  const seed = app.get(SeedService);
+  await seed.bootstrapAdmin();
+  await app.listen(config.PORT, config.HUB_HOST);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  return { app, url: `http://${config.HUB_HOST}:${port}`, close: () => app.close() };
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, QueryFailedError, Repository } from 'typeorm';
+import { ConflictException, ForbiddenException } from '@kessetsu/schema';
+import { Permission, Viewer, hasPermission } from '@kessetsu/auth';
+import { newId } from '../common/ids.js';
+import { CreateOrganizationInput } from './dto/create-organization.input.js';
+import { OrganisationEntity } from './organisation.entity.js';
+
+const UNIQUE_VIOLATION = '23505';
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
+}
+
+/**
+ * Member organisations. They are few and never change kind, so a process-wide
+ * cache serves the hot paths (presenting signals) without a query per record.
+ */
+@Injectable()
+export class OrganisationsService {
+  private readonly cache = new Map<string, OrganisationEntity>();
+
+  constructor(@InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>) {}
+
+  async create(viewer: Viewer, input: CreateOrganizationInput): Promise<OrganisationEntity> {
+    if (!hasPermission(viewer, Permission.HUB_ADMIN)) throw new ForbiddenException('Only ministry administrators create organisations');
+    return this.insert(input);
+  }
+
+  /** Creation without a viewer, for bootstrap and demo seeding. */
+  async insert(input: CreateOrganizationInput): Promise<OrganisationEntity> {
+    const organisation = this.organisations.create({
+      id: newId(),
+      name: input.name.trim(),
+      kind: input.kind,
+      asns: input.asns ?? [],
+      regions: input.regions ?? [],
+    });
+    try {
+      const saved = await this.organisations.save(organisation);
+      this.cache.set(saved.id, saved);
+      return saved;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictException('name', 'an organisation with this name exists');
+      throw error;
+    }
+  }
+
+  list(): Promise<OrganisationEntity[]> {
+    return this.organisations.find({ order: { kind: 'ASC', name: 'ASC' } });
+  }
+
+  findByName(name: string): Promise<OrganisationEntity | null> {
+    return this.organisations.findOneBy({ name });
+  }
+
+  async findById(id: string): Promise<OrganisationEntity | null> {
+    await this.load([id]);
+    return this.cache.get(id) ?? null;
+  }
+
+  /** Makes `cached()` answer for these ids. */
+  async load(ids: Iterable<string>): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !this.cache.has(id));
+    if (missing.length === 0) return;
+    for (const organisation of await this.organisations.findBy({ id: In(missing) })) {
+      this.cache.set(organisation.id, organisation);
+    }
+  }
+
+  cached(id: string): OrganisationEntity | null {
+    return this.cache.get(id) ?? null;
+  }
+
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    await this.load(ids);
+    return new Set(ids.filter((id) => this.cache.has(id)));
+  }
+}

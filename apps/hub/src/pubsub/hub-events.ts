@@ -1,0 +1,18 @@
+/** Messages the hub processes exchange over the PubSub engine. */
+export const HUB_PUBSUB = Symbol('HUB_PUBSUB');
+
+export enum HubTrigger {
+  /** New signals are committed up to `maxSequence`; the DB stays the source of truth. */
+  SIGNALS_COMMITTED = 'signals.committed',
+  /** A credential lost its access; live connections using it must close. */
+  CREDENTIAL_REVOKED = 'credential.revoked',
+}
+
+export interface SignalsCommittedEvent {
+  maxSequence: string;
+}
+
+export interface CredentialRevokedEvent {
+  apiKeyId?: string;
+  userId?: string;
+}

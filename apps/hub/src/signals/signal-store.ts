@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { SqlParams } from '../common/sql-params.js';
+import type { SignalFilter } from './dto/signal-filter.input.js';
+import { signalFilterSql } from './signal-filter.js';
+import { SIGNAL_COLUMNS, SignalRow, StoredSignal, toStoredSignal } from './stored-signal.js';
+
+/** Serialises signal writers so that `sequence` order equals commit order. */
+const SIGNAL_WRITE_LOCK = 7_170_001;
+
+export interface NewSignalRow {
+  id: string;
+  org_id: string;
+  source_ref: string;
+  kind: string;
+  severity: string;
+  tlp: string;
+  recipient_org_ids: string[];
+  audience: string[];
+  observed_start: string;
+  observed_end: string | null;
+  regions: string[];
+  service: string | null;
+  details: Record<string, unknown>;
+  text_raw: string | null;
+  text_scrubbed: string | null;
+}
+
+export interface SignalPageQuery {
+  audienceTokens: string[];
+  filter?: SignalFilter | null;
+  afterSequence?: bigint;
+  beforeSequence?: bigint;
+  limit: number;
+  newestFirst: boolean;
+}
+
+/** All SQL touching the signal table. */
+@Injectable()
+export class SignalStore {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Inserts a batch in one statement inside the caller's transaction, skipping rows
+   * whose (org, sourceRef) is already stored. Returns the rows it inserted.
+   */
+  async insertBatch(manager: EntityManager, rows: NewSignalRow[]): Promise<StoredSignal[]> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [SIGNAL_WRITE_LOCK]);
+    const inserted: SignalRow[] = await manager.query(
+      `INSERT INTO signal AS s (id, org_id, source_ref, kind, severity, tlp, recipient_org_ids, audience,
+         observed_start, observed_end, regions, service, details, text_raw, text_scrubbed)
+       SELECT r.id, r.org_id, r.source_ref, r.kind, r.severity, r.tlp, r.recipient_org_ids, r.audience,
+         r.observed_start, r.observed_end, r.regions, r.service, r.details, r.text_raw, r.text_scrubbed
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, org_id uuid, source_ref text, kind text, severity text,
+         tlp text, recipient_org_ids uuid[], audience text[], observed_start timestamptz, observed_end timestamptz,
+         regions text[], service text, details jsonb, text_raw text, text_scrubbed text, position int)
+       ORDER BY r.position
+       ON CONFLICT (org_id, source_ref) DO NOTHING
+       RETURNING ${SIGNAL_COLUMNS}`,
+      [JSON.stringify(rows.map((row, position) => ({ ...row, position })))],
+    );
+    return inserted.map(toStoredSignal);
+  }
+
+  async findBySourceRefs(manager: EntityManager, orgId: string, sourceRefs: string[]): Promise<StoredSignal[]> {
+    if (sourceRefs.length === 0) return [];
+    const rows: SignalRow[] = await manager.query(
+      `SELECT ${SIGNAL_COLUMNS} FROM signal s WHERE s.org_id = $1 AND s.source_ref = ANY($2::text[])`,
+      [orgId, sourceRefs],
+    );
+    return rows.map(toStoredSignal);
+  }
+
+  async findById(id: string): Promise<StoredSignal | null> {
+    const rows: SignalRow[] = await this.dataSource.query(`SELECT ${SIGNAL_COLUMNS} FROM signal s WHERE s.id = $1`, [id]);
+    return rows[0] ? toStoredSignal(rows[0]) : null;
+  }
+
+  /** A page in commit order, restricted to what the audience tokens reach (see access policy). */
+  async page(query: SignalPageQuery): Promise<StoredSignal[]> {
+    const params = new SqlParams();
+    const clauses = [`s.audience && ${params.add(query.audienceTokens)}::text[]`, ...signalFilterSql(query.filter, params)];
+    if (query.afterSequence !== undefined) clauses.push(`s.sequence > ${params.add(query.afterSequence.toString())}::bigint`);
+    if (query.beforeSequence !== undefined) clauses.push(`s.sequence < ${params.add(query.beforeSequence.toString())}::bigint`);
+    const rows: SignalRow[] = await this.dataSource.query(
+      `SELECT ${SIGNAL_COLUMNS} FROM signal s WHERE ${clauses.join(' AND ')}
+       ORDER BY s.sequence ${query.newestFirst ? 'DESC' : 'ASC'} LIMIT ${params.add(query.limit)}`,
+      params.values,
+    );
+    return rows.map(toStoredSignal);
+  }
+
+  /** Everything committed after a position, for the live feed (no access filter: the feed applies it per viewer). */
+  async committedAfter(sequence: bigint, limit: number): Promise<StoredSignal[]> {
+    const rows: SignalRow[] = await this.dataSource.query(
+      `SELECT ${SIGNAL_COLUMNS} FROM signal s WHERE s.sequence > $1::bigint ORDER BY s.sequence LIMIT $2`,
+      [sequence.toString(), limit],
+    );
+    return rows.map(toStoredSignal);
+  }
+
+  async maxSequence(): Promise<bigint> {
+    const [row] = await this.dataSource.query(`SELECT COALESCE(MAX(sequence), 0)::text AS max FROM signal`);
+    return BigInt(row.max);
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { OrganisationsModule } from '../organisations/organisations.module.js';
+import { SignalFeedService } from './signal-feed.service.js';
+import { SignalPresenter } from './signal-presenter.js';
+import { SignalStore } from './signal-store.js';
+import { SignalsResolver } from './signals.resolver.js';
+import { SignalsService } from './signals.service.js';
+
+@Module({
+  imports: [OrganisationsModule],
+  providers: [SignalStore, SignalPresenter, SignalsService, SignalFeedService, SignalsResolver],
+  exports: [SignalsService],
+})
+export class SignalsModule {}

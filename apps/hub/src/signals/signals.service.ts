@@ -1,0 +1,168 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PubSubEngine } from 'graphql-subscriptions';
+import type { Logger } from 'pino';
+import { ForbiddenException, InvalidInputException } from '@kessetsu/schema';
+import { Viewer, audienceOf, scrubText, viewerTokens } from '@kessetsu/auth';
+import { HubConfig } from '../config/hub-config.js';
+import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { ROOT_LOGGER } from '../common/logger.js';
+import { isUuid, newId } from '../common/ids.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { OrganisationsService } from '../organisations/organisations.service.js';
+import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent } from '../pubsub/hub-events.js';
+import type { SignalFilter } from './dto/signal-filter.input.js';
+import type { SignalInput } from './dto/signal.input.js';
+import { DETAILS_BY_KIND } from './signal-details.js';
+import { PublishedSignal, SignalConnection, SignalView } from './signal.model.js';
+import { SignalPresenter } from './signal-presenter.js';
+import { NewSignalRow, SignalStore } from './signal-store.js';
+import { validateSignalBatch } from './signal-validation.js';
+import type { StoredSignal } from './stored-signal.js';
+
+export const SIGNAL_FEED = 'signal';
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 500;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+@Injectable()
+export class SignalsService {
+  constructor(
+    private readonly store: SignalStore,
+    private readonly presenter: SignalPresenter,
+    private readonly organisations: OrganisationsService,
+    private readonly metrics: MetricsService,
+    private readonly config: HubConfig,
+    @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Validates the whole batch, then stores it in one transaction. Returns only after
+   * the commit; a sourceRef already stored by the org returns the stored signal.
+   */
+  async publish(viewer: Viewer, rawInputs: readonly object[]): Promise<PublishedSignal[]> {
+    const orgId = viewer.orgId;
+    if (!orgId) throw new ForbiddenException('Only member organisations publish');
+    if (rawInputs.length === 0 || rawInputs.length > this.config.HUB_MAX_BATCH_SIZE) {
+      throw InvalidInputException.single('signals', `must hold 1 to ${this.config.HUB_MAX_BATCH_SIZE} signals`);
+    }
+    const { inputs, errors } = validateSignalBatch(rawInputs);
+    errors.push(...(await this.unknownRecipientErrors(inputs)));
+    if (errors.length > 0) throw new InvalidInputException(errors);
+
+    const rows = inputs.map((input) => toNewRow(orgId, input));
+    const { inserted, existing } = await this.store.transaction(async (manager) => {
+      const inserted = await this.store.insertBatch(manager, rows);
+      const insertedRefs = new Set(inserted.map((signal) => signal.sourceRef));
+      const missing = rows.map((row) => row.source_ref).filter((ref) => !insertedRefs.has(ref));
+      return { inserted, existing: await this.store.findBySourceRefs(manager, orgId, missing) };
+    });
+    if (inserted.length > 0) this.announce(inserted);
+
+    const stored = new Map([...inserted, ...existing].map((signal) => [signal.sourceRef, signal]));
+    const insertedIds = new Set(inserted.map((signal) => signal.id));
+    await this.presenter.prepare([...stored.values()]);
+    return inputs.map((input, index) => {
+      const signal = stored.get(input.sourceRef)!;
+      return { index, duplicate: !insertedIds.has(signal.id), signal: this.presenter.present(viewer, signal)! };
+    });
+  }
+
+  async list(viewer: Viewer, filter: SignalFilter | null | undefined, page: PageArgs): Promise<SignalConnection> {
+    if (page.first != null && page.last != null) throw InvalidInputException.single('last', 'cannot be combined with first');
+    const backwards = page.last != null;
+    const size = backwards ? page.last! : (page.first ?? DEFAULT_PAGE_SIZE);
+    if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+      throw InvalidInputException.single(backwards ? 'last' : 'first', `must be between 0 and ${MAX_PAGE_SIZE}`);
+    }
+    const afterSequence = page.after ? decodeCursor(SIGNAL_FEED, page.after, 'after') : undefined;
+    const beforeSequence = page.before ? decodeCursor(SIGNAL_FEED, page.before, 'before') : undefined;
+    const rows = await this.store.page({
+      audienceTokens: viewerTokens(viewer),
+      filter,
+      afterSequence,
+      beforeSequence,
+      limit: size + 1,
+      newestFirst: backwards,
+    });
+    const hasMore = rows.length > size;
+    const pageRows = rows.slice(0, size);
+    if (backwards) pageRows.reverse();
+    await this.presenter.prepare(pageRows);
+    const edges = pageRows.flatMap((signal) => {
+      const node = this.presenter.present(viewer, signal);
+      return node ? [{ cursor: encodeCursor(SIGNAL_FEED, signal.sequence), node }] : [];
+    });
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: !backwards && hasMore,
+        hasPreviousPage: backwards && hasMore,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  }
+
+  /** Missing and invisible signals look the same. */
+  async get(viewer: Viewer, id: string): Promise<SignalView | null> {
+    if (!isUuid(id)) return null;
+    const signal = await this.store.findById(id);
+    if (!signal) return null;
+    await this.presenter.prepare([signal]);
+    return this.presenter.present(viewer, signal);
+  }
+
+  private async unknownRecipientErrors(inputs: SignalInput[]) {
+    const named = [...new Set(inputs.flatMap((input) => input.recipientOrgIds ?? []).filter(isUuid))];
+    const known = await this.organisations.existing(named);
+    return inputs.flatMap((input, index) =>
+      (input.recipientOrgIds ?? [])
+        .filter((id) => isUuid(id) && !known.has(id))
+        .map((id) => ({ index, field: 'recipientOrgIds', message: `no organisation with id ${id}` })),
+    );
+  }
+
+  /** Wakes the live feeds of every hub process. A lost notice only delays delivery until the next poll. */
+  private announce(inserted: StoredSignal[]): void {
+    for (const signal of inserted) this.metrics.signalsPublished.inc({ kind: signal.kind });
+    const maxSequence = inserted.reduce((max, signal) => (signal.sequence > max ? signal.sequence : max), 0n);
+    const event: SignalsCommittedEvent = { maxSequence: maxSequence.toString() };
+    this.pubsub.publish(HubTrigger.SIGNALS_COMMITTED, event).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'could not announce committed signals; live feeds will catch up by polling');
+    });
+  }
+}
+
+function toNewRow(orgId: string, input: SignalInput): NewSignalRow {
+  const recipientOrgIds = input.recipientOrgIds ?? [];
+  const detailsField = DETAILS_BY_KIND[input.kind].field;
+  const details: Record<string, unknown> = JSON.parse(JSON.stringify(input[detailsField]));
+  if (input.routeAnomaly) {
+    details.prefixCount = input.routeAnomaly.prefixCount ?? input.routeAnomaly.prefixes.length;
+    details.asPath = input.routeAnomaly.asPath ?? [];
+  }
+  return {
+    id: newId(),
+    org_id: orgId,
+    source_ref: input.sourceRef,
+    kind: input.kind,
+    severity: input.severity,
+    tlp: input.tlp,
+    recipient_org_ids: recipientOrgIds,
+    audience: audienceOf({ tlp: input.tlp, publisherOrgId: orgId, recipientOrgIds }),
+    observed_start: input.observedStart.toISOString(),
+    observed_end: input.observedEnd?.toISOString() ?? null,
+    regions: input.regions,
+    service: input.service ?? null,
+    details,
+    text_raw: input.text ?? null,
+    text_scrubbed: input.text == null ? null : scrubText(input.text),
+  };
+}

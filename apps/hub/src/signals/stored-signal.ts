@@ -1,0 +1,70 @@
+import type { Severity, SignalKind, TlpLabel } from '@kessetsu/schema';
+import type { SignalDetailsRecord } from './signal-details.js';
+
+/** A committed signal as read back from the database. */
+export interface StoredSignal {
+  id: string;
+  sequence: bigint;
+  orgId: string;
+  sourceRef: string;
+  kind: SignalKind;
+  severity: Severity;
+  tlp: TlpLabel;
+  recipientOrgIds: string[];
+  audience: string[];
+  observedStart: Date;
+  observedEnd: Date | null;
+  regions: string[];
+  service: string | null;
+  details: SignalDetailsRecord;
+  textRaw: string | null;
+  textScrubbed: string | null;
+  publishedAt: Date;
+}
+
+/** Select list producing the raw row shape that `toStoredSignal` reads. */
+export const SIGNAL_COLUMNS = `s.id, s.sequence::text AS sequence, s.org_id, s.source_ref, s.kind, s.severity, s.tlp,
+  s.recipient_org_ids, s.audience, s.observed_start, s.observed_end, s.regions, s.service, s.details,
+  s.text_raw, s.text_scrubbed, s.published_at`;
+
+export interface SignalRow {
+  id: string;
+  sequence: string;
+  org_id: string;
+  source_ref: string;
+  kind: SignalKind;
+  severity: Severity;
+  tlp: TlpLabel;
+  recipient_org_ids: string[];
+  audience: string[];
+  observed_start: Date;
+  observed_end: Date | null;
+  regions: string[];
+  service: string | null;
+  details: SignalDetailsRecord;
+  text_raw: string | null;
+  text_scrubbed: string | null;
+  published_at: Date;
+}
+
+export function toStoredSignal(row: SignalRow): StoredSignal {
+  return {
+    id: row.id,
+    sequence: BigInt(row.sequence),
+    orgId: row.org_id,
+    sourceRef: row.source_ref,
+    kind: row.kind,
+    severity: row.severity,
+    tlp: row.tlp,
+    recipientOrgIds: row.recipient_org_ids,
+    audience: row.audience,
+    observedStart: row.observed_start,
+    observedEnd: row.observed_end,
+    regions: row.regions,
+    service: row.service,
+    details: row.details,
+    textRaw: row.text_raw,
+    textScrubbed: row.text_scrubbed,
+    publishedAt: row.published_at,
+  };
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ConflictException, ForbiddenException, InvalidInputException } from '@kessetsu/schema';
+import { Viewer, canAdministerOrg } from '@kessetsu/auth';
+import { newId, requireUuid } from '../common/ids.js';
+import { hashSecret } from '../common/secret-hashing.js';
+import { OrganisationsService, isUniqueViolation } from '../organisations/organisations.service.js';
+import { CreateUserInput } from './dto/create-user.input.js';
+import { UserEntity } from './user.entity.js';
+
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly organisations: OrganisationsService,
+  ) {}
+
+  async create(viewer: Viewer, input: CreateUserInput): Promise<UserEntity> {
+    if (!canAdministerOrg(viewer, input.orgId)) throw new ForbiddenException('Not an administrator of this organisation');
+    return this.insert(input);
+  }
+
+  /** Creation without a viewer, for bootstrap and demo seeding. */
+  async insert(input: CreateUserInput): Promise<UserEntity> {
+    if (!(await this.organisations.findById(input.orgId))) throw InvalidInputException.single('orgId', 'no such organisation');
+    const user = this.users.create({
+      id: newId(),
+      orgId: input.orgId,
+      email: normaliseEmail(input.email),
+      displayName: input.displayName.trim(),
+      role: input.role,
+      passwordHash: await hashSecret(input.password),
+      active: true,
+    });
+    try {
+      return await this.users.save(user);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictException('email', 'a user with this email exists');
+      throw error;
+    }
+  }
+
+  async listForViewer(viewer: Viewer, orgId: string): Promise<UserEntity[]> {
+    requireUuid(orgId, 'orgId');
+    if (!canAdministerOrg(viewer, orgId)) throw new ForbiddenException('Not an administrator of this organisation');
+    return this.users.find({ where: { orgId }, order: { email: 'ASC' } });
+  }
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { email: normaliseEmail(email) }, relations: { organisation: true } });
+  }
+
+  findActiveWithOrganisation(id: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { id, active: true }, relations: { organisation: true } });
+  }
+}

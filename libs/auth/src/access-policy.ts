@@ -1,0 +1,80 @@
+import { OrgKind, TlpLabel } from '@kessetsu/schema';
+import { Permission, hasPermission } from './permissions.js';
+import type { Viewer } from './viewer.js';
+
+/**
+ * The hub's one statement of who may receive what (design brief, "Access tiers").
+ * Every read path — queries, live feeds, aggregates, exports — asks this module.
+ *
+ * A record's audience is a set of tokens computed from its TLP label, publisher and
+ * named recipients; a viewer holds tokens too. The record is visible when the sets
+ * meet. The same tokens are stored with each record so the database can apply the
+ * identical rule (`audience && viewer_tokens`), and the live feed groups subscribers
+ * by their token sets.
+ */
+export interface SharedRecord {
+  readonly tlp: TlpLabel;
+  readonly publisherOrgId: string;
+  /** Organisations named by the publisher; meaningful for TLP:RED only. */
+  readonly recipientOrgIds: readonly string[];
+}
+
+/** What a visible record may show to one viewer. */
+export interface Disclosure {
+  /** Publisher organisation, its own reference, and RED recipients. */
+  readonly identity: boolean;
+  /** Free text as written; otherwise the scrubbed copy. */
+  readonly rawText: boolean;
+}
+
+const PUBLIC = 'public';
+const MEMBER = 'member';
+const kindToken = (kind: OrgKind) => `kind:${kind}`;
+const orgToken = (orgId: string) => `org:${orgId}`;
+
+const AMBER_KINDS = [OrgKind.CARRIER, OrgKind.ISAC, OrgKind.MINISTRY];
+
+export function audienceOf(record: SharedRecord): string[] {
+  switch (record.tlp) {
+    case TlpLabel.CLEAR:
+      return [PUBLIC];
+    case TlpLabel.GREEN:
+      return [MEMBER];
+    case TlpLabel.AMBER:
+      return [...AMBER_KINDS.map(kindToken), orgToken(record.publisherOrgId)];
+    case TlpLabel.AMBER_STRICT:
+      return [orgToken(record.publisherOrgId), kindToken(OrgKind.MINISTRY)];
+    case TlpLabel.RED:
+      return [
+        orgToken(record.publisherOrgId),
+        kindToken(OrgKind.MINISTRY),
+        ...[...new Set(record.recipientOrgIds)].filter((id) => id !== record.publisherOrgId).map(orgToken),
+      ];
+  }
+}
+
+/**
+ * Tokens held by a viewer. A credential without read permission still sees what its
+ * own organisation published (e.g. a publish-only key reading back its result).
+ */
+export function viewerTokens(viewer: Viewer): string[] {
+  if (viewer.orgId === null || viewer.orgKind === null) return [PUBLIC];
+  if (!hasPermission(viewer, Permission.SIGNALS_READ)) return [PUBLIC, orgToken(viewer.orgId)];
+  return [PUBLIC, MEMBER, kindToken(viewer.orgKind), orgToken(viewer.orgId)];
+}
+
+export function canView(viewer: Viewer, record: SharedRecord): boolean {
+  const held = new Set(viewerTokens(viewer));
+  return audienceOf(record).some((token) => held.has(token));
+}
+
+export function canSeeIdentity(viewer: Viewer, record: SharedRecord): boolean {
+  return viewer.orgId === record.publisherOrgId || (viewer.orgKind === OrgKind.MINISTRY && viewer.orgId !== null);
+}
+
+/** Null when the record must not reach the viewer at all (indistinguishable from absent). */
+export function disclosureFor(viewer: Viewer, record: SharedRecord): Disclosure | null {
+  if (!canView(viewer, record)) return null;
+  const identity = canSeeIdentity(viewer, record);
+  return { identity, rawText: identity };
+}
