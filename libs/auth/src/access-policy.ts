@@ -34,20 +34,22 @@ const orgToken = (orgId: string) => `org:${orgId}`;
 
 const AMBER_KINDS = [OrgKind.CARRIER, OrgKind.ISAC, OrgKind.MINISTRY];
 
+/** The publisher's own organisation is always in the audience, whatever its credential may otherwise read. */
 export function audienceOf(record: SharedRecord): string[] {
+  const publisher = orgToken(record.publisherOrgId);
   switch (record.tlp) {
     case TlpLabel.CLEAR:
-      return [PUBLIC];
+      return [PUBLIC, publisher];
     case TlpLabel.GREEN:
-      return [MEMBER];
+      return [MEMBER, publisher];
     case TlpLabel.AMBER:
-      return [...AMBER_KINDS.map(kindToken), orgToken(record.publisherOrgId)];
+      return [...AMBER_KINDS.map(kindToken), publisher];
     case TlpLabel.AMBER_STRICT:
-      return [orgToken(record.publisherOrgId), kindToken(OrgKind.MINISTRY)];
+      return [kindToken(OrgKind.MINISTRY), publisher];
     case TlpLabel.RED:
       return [
-        orgToken(record.publisherOrgId),
         kindToken(OrgKind.MINISTRY),
+        publisher,
         ...[...new Set(record.recipientOrgIds)].filter((id) => id !== record.publisherOrgId).map(orgToken),
       ];
   }

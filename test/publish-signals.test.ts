@@ -1,0 +1,189 @@
+import pg from 'pg';
+import { ApiKeyScope, OrgKind, UserRole } from '@kessetsu/schema';
+import { ApiKeysService } from '../apps/hub/src/api-keys/api-keys.service.js';
+import { graphql, graphqlOk } from './support/graphql-request.util.js';
+import { Member, seedMembers } from './support/seed-orgs.util.js';
+import { LIST, PUBLISH, routeAnomaly, trafficDrop } from './support/signal-fixtures.util.js';
+import { startTestHub, TestHub } from './support/test-hub.util.js';
+
+describe('publishSignals', () => {
+  let hub: TestHub;
+  let members: Record<'noc' | 'viewer' | 'other', Member>;
+  let db: pg.Client;
+
+  const countSignals = async (orgId: string) =>
+    Number((await db.query('SELECT count(*) FROM signal WHERE org_id = $1', [orgId])).rows[0].count);
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    members = await seedMembers(hub, {
+      noc: { kind: OrgKind.CARRIER },
+      viewer: { kind: OrgKind.CARRIER, role: UserRole.VIEWER },
+      other: { kind: OrgKind.CARRIER },
+    });
+    db = new pg.Client({ connectionString: hub.databaseUrl });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await hub?.close();
+  });
+
+  it('acknowledges a batch of 1,000 only once all of it is committed', async () => {
+    const batch = Array.from({ length: 1000 }, (_, i) =>
+      i % 2 === 0 ? trafficDrop({ regions: [String((i % 47) + 1).padStart(2, '0')] }) : routeAnomaly(),
+    );
+    const data = await graphqlOk(hub.url, PUBLISH, { signals: batch }, { token: members.noc.token });
+    expect(data.publishSignals).toHaveLength(1000);
+    expect(data.publishSignals.map((result: any) => result.index)).toEqual(batch.map((_, i) => i));
+    expect(data.publishSignals.every((result: any) => result.duplicate === false)).toBe(true);
+    const ids = data.publishSignals.map((result: any) => result.signal.id);
+    const stored = await db.query('SELECT id FROM signal WHERE id = ANY($1::uuid[])', [ids]);
+    expect(stored.rowCount).toBe(1000);
+  });
+
+  it('returns the stored signal for a retried sourceRef and never duplicates it', async () => {
+    const input = routeAnomaly({ sourceRef: 'noc-ticket-2017-0825-001' });
+    const before = await countSignals(members.noc.org.id);
+    const first = await graphqlOk(hub.url, PUBLISH, { signals: [input] }, { token: members.noc.token });
+    const changedRetry = { ...input, severity: 'MINOR', text: 'a retry with edited text' };
+    const retries = await Promise.all(
+      Array.from({ length: 5 }, () => graphqlOk(hub.url, PUBLISH, { signals: [changedRetry] }, { token: members.noc.token })),
+    );
+    expect(first.publishSignals[0].duplicate).toBe(false);
+    for (const retry of retries) {
+      expect(retry.publishSignals[0].duplicate).toBe(true);
+      expect(retry.publishSignals[0].signal).toEqual(first.publishSignals[0].signal);
+    }
+    expect(await countSignals(members.noc.org.id)).toBe(before + 1);
+  });
+
+  it('keeps sourceRefs apart between organisations', async () => {
+    const input = trafficDrop({ sourceRef: 'shared-ref-1' });
+    const mine = await graphqlOk(hub.url, PUBLISH, { signals: [input] }, { token: members.noc.token });
+    const theirs = await graphqlOk(hub.url, PUBLISH, { signals: [input] }, { token: members.other.token });
+    expect(theirs.publishSignals[0].duplicate).toBe(false);
+    expect(theirs.publishSignals[0].signal.id).not.toBe(mine.publishSignals[0].signal.id);
+  });
+
+  it('mixes new and already stored signals in one batch', async () => {
+    const stored = trafficDrop();
+    await graphqlOk(hub.url, PUBLISH, { signals: [stored] }, { token: members.noc.token });
+    const data = await graphqlOk(hub.url, PUBLISH, { signals: [trafficDrop(), stored, trafficDrop()] }, { token: members.noc.token });
+    expect(data.publishSignals.map((result: any) => result.duplicate)).toEqual([false, true, false]);
+  });
+
+  it('rejects a batch with invalid items, naming index and field, and writes nothing', async () => {
+    const before = await countSignals(members.noc.org.id);
+    const batch = Array.from({ length: 999 }, () => trafficDrop());
+    batch.splice(17, 0, trafficDrop({ regions: ['48'], trafficDrop: { dropPercent: 120 } }));
+    batch.push(routeAnomaly({ routeAnomaly: { anomalyType: 'ROUTE_LEAK', prefixes: ['203.0.113.0/33'] } }));
+    const response = await graphql(hub.url, PUBLISH, { signals: batch }, { token: members.noc.token });
+    expect(response.data).toBeNull();
+    const [error] = response.errors!;
+    expect(error.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(error.extensions!.fieldErrors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ index: 17, field: 'regions' }),
+        expect.objectContaining({ index: 17, field: 'trafficDrop.dropPercent' }),
+        expect.objectContaining({ index: 1000, field: 'routeAnomaly.prefixes' }),
+      ]),
+    );
+    expect(error.message).toContain('[17].regions');
+    expect(await countSignals(members.noc.org.id)).toBe(before);
+  });
+
+  it.each([
+    ['details of another kind', trafficDrop({ trafficDrop: null, serviceOutage: { symptom: 'UNREACHABLE' } }), 'trafficDrop'],
+    ['TLP:RED without recipients', trafficDrop({ tlp: 'RED' }), 'recipientOrgIds'],
+    ['an unknown recipient', trafficDrop({ tlp: 'RED', recipientOrgIds: ['01a20742-0000-7000-8000-000000000000'] }), 'recipientOrgIds'],
+    ['an end before the start', trafficDrop({ observedEnd: '2017-08-25T03:00:00Z' }), 'observedEnd'],
+    ['a sourceRef with spaces', trafficDrop({ sourceRef: 'has space' }), 'sourceRef'],
+  ])('names the field for %s', async (_case, input, field) => {
+    const response = await graphql(hub.url, PUBLISH, { signals: [input] }, { token: members.noc.token });
+    expect(response.errors![0].extensions!.fieldErrors).toEqual(expect.arrayContaining([expect.objectContaining({ index: 0, field })]));
+  });
+
+  it('refuses type errors at the GraphQL layer with the item path and no stack trace', async () => {
+    const response = await graphql(
+      hub.url,
+      PUBLISH,
+      { signals: [trafficDrop(), trafficDrop({ observedStart: 'yesterday-ish', kind: 'TRAFFIC_JAM' })] },
+      { token: members.noc.token },
+    );
+    expect(response.status).toBeLessThan(500);
+    expect(response.errors![0].message).toMatch(/signals\[1\]/);
+    expect(JSON.stringify(response)).not.toMatch(/\bat .+\.js:\d+/);
+  });
+
+  it('refuses an empty batch and one above the limit', async () => {
+    const empty = await graphql(hub.url, PUBLISH, { signals: [] }, { token: members.noc.token });
+    expect(empty.errors![0].extensions!.fieldErrors[0].field).toBe('signals');
+  });
+
+  it('lets only publishers and publish-scoped keys publish', async () => {
+    const asViewer = await graphql(hub.url, PUBLISH, { signals: [trafficDrop()] }, { token: members.viewer.token });
+    expect(asViewer.errors![0].extensions!.code).toBe('FORBIDDEN');
+    const anonymous = await graphql(hub.url, PUBLISH, { signals: [trafficDrop()] });
+    expect(anonymous.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+
+    const keys = hub.app.get(ApiKeysService);
+    const readOnly = await keys.insert(members.noc.org.id, 'reader', [ApiKeyScope.SIGNALS_READ], null);
+    const publisher = await keys.insert(members.noc.org.id, 'ingest', [ApiKeyScope.SIGNALS_PUBLISH], null);
+    const withReader = await graphql(hub.url, PUBLISH, { signals: [trafficDrop()] }, { apiKey: readOnly.key });
+    expect(withReader.errors![0].extensions!.code).toBe('FORBIDDEN');
+    const withPublisher = await graphqlOk(hub.url, PUBLISH, { signals: [trafficDrop()] }, { apiKey: publisher.key });
+    expect(withPublisher.publishSignals[0].signal.publisher.organization.id).toBe(members.noc.org.id);
+    const badKey = await graphql(hub.url, PUBLISH, { signals: [trafficDrop()] }, { apiKey: `${publisher.key.slice(0, -2)}xx` });
+    expect(badKey.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('pages through signals with Relay cursors in both directions', async () => {
+    const filter = { services: ['paging-test'] };
+    const batch = Array.from({ length: 7 }, () => trafficDrop({ service: 'paging-test' }));
+    const published = await graphqlOk(hub.url, PUBLISH, { signals: batch }, { token: members.noc.token });
+    const ids = published.publishSignals.map((result: any) => result.signal.id);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: any = await graphqlOk(hub.url, LIST, { filter, first: 3, after }, { token: members.noc.token });
+      seen.push(...page.signals.edges.map((edge: any) => edge.node.id));
+      if (!page.signals.pageInfo.hasNextPage) break;
+      after = page.signals.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(ids);
+    const latest = await graphqlOk(hub.url, LIST, { filter, last: 2 }, { token: members.noc.token });
+    expect(latest.signals.edges.map((edge: any) => edge.node.id)).toEqual(ids.slice(-2));
+    expect(latest.signals.pageInfo.hasPreviousPage).toBe(true);
+    const bad = await graphql(hub.url, LIST, { after: 'not-a-cursor' }, { token: members.noc.token });
+    expect(bad.errors![0].extensions!.fieldErrors[0].field).toBe('after');
+  });
+
+  it('filters by kind, region, service, severity and time', async () => {
+    const tag = `filter-${Date.now()}`;
+    await graphqlOk(
+      hub.url,
+      PUBLISH,
+      {
+        signals: [
+          trafficDrop({ service: tag, regions: ['27'], severity: 'MINOR' }),
+          trafficDrop({ service: tag, regions: ['NATIONWIDE'], severity: 'CRITICAL', observedStart: '2017-08-25T07:00:00Z', observedEnd: null }),
+          routeAnomaly({ service: tag, regions: ['INTERNATIONAL'] }),
+        ],
+      },
+      { token: members.noc.token },
+    );
+    const count = async (filter: Record<string, unknown>) =>
+      (await graphqlOk(hub.url, LIST, { filter: { services: [tag], ...filter } }, { token: members.noc.token })).signals.edges.length;
+    expect(await count({})).toBe(3);
+    expect(await count({ kinds: ['ROUTE_ANOMALY'] })).toBe(1);
+    expect(await count({ regions: ['27'] })).toBe(2);
+    expect(await count({ regions: ['01'] })).toBe(1);
+    expect(await count({ regions: ['INTERNATIONAL'] })).toBe(1);
+    expect(await count({ severities: ['MINOR'] })).toBe(1);
+    expect(await count({ severities: ['CRITICAL', 'INFO'] })).toBe(2);
+    expect(await count({ observedFrom: '2017-08-25T06:00:00Z' })).toBe(2);
+    expect(await count({ observedTo: '2017-08-25T03:23:00Z' })).toBe(1);
+  });
+});
