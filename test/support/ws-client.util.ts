@@ -35,6 +35,7 @@ export async function subscribe<T = any>(
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: false,
+    onNonLazyError: () => undefined,
     connectionParams: credentials.apiKey
       ? { apiKey: credentials.apiKey }
       : credentials.token

@@ -8,9 +8,10 @@ const KNOWN_ROUTES = new Set(['/graphql', '/healthz', '/metrics']);
 export function requestLogging(logger: Logger, metrics: MetricsService) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
+    // Read before routing: mounted handlers rewrite request.path.
+    const route = KNOWN_ROUTES.has(request.path) ? request.path : 'other';
     response.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = KNOWN_ROUTES.has(request.path) ? request.path : 'other';
       metrics.httpRequests.inc({ route, status: `${Math.floor(response.statusCode / 100)}xx` });
       metrics.requestDuration.observe({ route }, seconds);
       if (route !== '/metrics' && route !== '/healthz') {

@@ -1,0 +1,65 @@
+import { OrgKind, UserRole } from '@kessetsu/schema';
+import { graphqlOk } from './support/graphql-request.util.js';
+import { HubProcess, spawnHubProcess } from './support/hub-process.util.js';
+import { Member, seedMembers } from './support/seed-orgs.util.js';
+import { FEED, PUBLISH, trafficDrop } from './support/signal-fixtures.util.js';
+import { startTestHub, TestHub } from './support/test-hub.util.js';
+import { subscribe } from './support/ws-client.util.js';
+
+/**
+ * Two hub processes on one database, fan-out over Postgres LISTEN/NOTIFY. Polling is
+ * set far beyond the test's deadlines so that only notifications can deliver in time.
+ */
+const NO_POLLING = { HUB_PUBSUB: 'postgres', HUB_FEED_POLL_MS: '60000' };
+const DEADLINE_MS = 3000;
+
+describe('two hub processes on one database', () => {
+  let hubA: TestHub;
+  let hubB: HubProcess;
+  let members: Record<'publisher' | 'watcher' | 'admin', Member>;
+
+  beforeAll(async () => {
+    hubA = await startTestHub(NO_POLLING);
+    hubB = await spawnHubProcess(hubA.databaseUrl, NO_POLLING);
+    members = await seedMembers(hubA, {
+      publisher: { kind: OrgKind.CARRIER },
+      watcher: { kind: OrgKind.CARRIER, role: UserRole.ADMIN },
+      admin: { kind: OrgKind.ISAC, role: UserRole.ADMIN },
+    });
+  });
+
+  afterAll(async () => {
+    await hubB?.stop();
+    await hubA?.close();
+  });
+
+  it('delivers signals published on one process to subscribers of the other, both ways', async () => {
+    const onB = await subscribe(hubB.wsUrl, { token: members.watcher.token }, FEED);
+    const onA = await subscribe(hubA.wsUrl, { token: members.watcher.token }, FEED);
+    const viaA = await graphqlOk(hubA.url, PUBLISH, { signals: [trafficDrop()] }, { token: members.publisher.token });
+    const viaB = await graphqlOk(hubB.url, PUBLISH, { signals: [trafficDrop()] }, { token: members.publisher.token });
+    const expected = [viaA.publishSignals[0].signal.id, viaB.publishSignals[0].signal.id];
+    const receivedOnB = await onB.waitFor(2, DEADLINE_MS);
+    const receivedOnA = await onA.waitFor(2, DEADLINE_MS);
+    expect(receivedOnB.map((event) => event.signalPublished.signal.id)).toEqual(expected);
+    expect(receivedOnA.map((event) => event.signalPublished.signal.id)).toEqual(expected);
+    expect(receivedOnB[0].signalPublished.signal.publisher.organization).toBeNull();
+    await onA.dispose();
+    await onB.dispose();
+  });
+
+  it('closes a subscription on one process when its key is revoked through the other', async () => {
+    const created = await graphqlOk(
+      hubA.url,
+      `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id } } }`,
+      { input: { name: 'replica reader', scopes: ['signals:read'] } },
+      { token: members.admin.token },
+    );
+    const feed = await subscribe(hubB.wsUrl, { apiKey: created.createApiKey.key }, FEED);
+    await graphqlOk(hubA.url, `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: created.createApiKey.apiKey.id }, {
+      token: members.admin.token,
+    });
+    const code = await Promise.race([feed.closed, new Promise((resolve) => setTimeout(() => resolve('timeout'), DEADLINE_MS))]);
+    expect(code).toBe(4403);
+  });
+});
