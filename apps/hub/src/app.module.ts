@@ -9,6 +9,7 @@ import { HubConfig } from './config/hub-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { hubGraphqlOptions } from './graphql-options.js';
 import { HealthController } from './health/health.controller.js';
+import { IncidentsModule } from './incidents/incidents.module.js';
 import { LiveConnectionsService } from './live/live-connections.service.js';
 import { LiveModule } from './live/live.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -48,6 +49,7 @@ export class AppModule {
         UsersModule,
         ApiKeysModule,
         SignalsModule,
+        IncidentsModule,
         LiveModule,
         SeedModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({

@@ -71,7 +71,7 @@ export function canView(viewer: Viewer, record: SharedRecord): boolean {
 }
 
 export function canSeeIdentity(viewer: Viewer, record: SharedRecord): boolean {
-  return viewer.orgId === record.publisherOrgId || (viewer.orgKind === OrgKind.MINISTRY && viewer.orgId !== null);
+  return canSeeOrgIdentity(viewer, record.publisherOrgId);
 }
 
 /** Null when the record must not reach the viewer at all (indistinguishable from absent). */
@@ -79,4 +79,50 @@ export function disclosureFor(viewer: Viewer, record: SharedRecord): Disclosure 
   if (!canView(viewer, record)) return null;
   const identity = canSeeIdentity(viewer, record);
   return { identity, rawText: identity };
+}
+
+/** An incident: the organisations whose signals it holds, and its own (derived or curated) label. */
+export interface SharedIncident {
+  readonly tlp: TlpLabel;
+  readonly participantOrgIds: readonly string[];
+  readonly recipientOrgIds: readonly string[];
+}
+
+/**
+ * Participants always see the incident they are part of (that is the "is it just
+ * me?" answer); others as its label allows. No participant's identity is disclosed
+ * by the incident itself except to the ministry and to the participant itself.
+ */
+export function incidentAudienceOf(incident: SharedIncident): string[] {
+  const [first = ''] = incident.participantOrgIds;
+  const byLabel = audienceOf({ tlp: incident.tlp, publisherOrgId: first, recipientOrgIds: incident.recipientOrgIds });
+  return [...new Set([...byLabel, ...incident.participantOrgIds.map(orgToken)])];
+}
+
+export function canViewIncident(viewer: Viewer, incident: SharedIncident): boolean {
+  const held = new Set(viewerTokens(viewer));
+  return incidentAudienceOf(incident).some((token) => held.has(token));
+}
+
+/** Whether the viewer may learn which organisation stands behind a pseudonym. */
+export function canSeeOrgIdentity(viewer: Viewer, orgId: string): boolean {
+  return viewer.orgId === orgId || (viewer.orgKind === OrgKind.MINISTRY && viewer.orgId !== null);
+}
+
+const TLP_ORDER = [TlpLabel.CLEAR, TlpLabel.GREEN, TlpLabel.AMBER, TlpLabel.AMBER_STRICT, TlpLabel.RED];
+
+/**
+ * The label an incident inherits when a signal joins it: the more restrictive of the
+ * two. RED recipients narrow to those named by every RED signal.
+ */
+export function combineLabels(
+  current: { tlp: TlpLabel; recipientOrgIds: readonly string[] } | null,
+  joining: { tlp: TlpLabel; recipientOrgIds: readonly string[] },
+): { tlp: TlpLabel; recipientOrgIds: string[] } {
+  if (!current) return { tlp: joining.tlp, recipientOrgIds: [...joining.recipientOrgIds] };
+  const tlp = TLP_ORDER.indexOf(joining.tlp) > TLP_ORDER.indexOf(current.tlp) ? joining.tlp : current.tlp;
+  if (tlp !== TlpLabel.RED) return { tlp, recipientOrgIds: [] };
+  if (current.tlp !== TlpLabel.RED) return { tlp, recipientOrgIds: [...joining.recipientOrgIds] };
+  if (joining.tlp !== TlpLabel.RED) return { tlp, recipientOrgIds: [...current.recipientOrgIds] };
+  return { tlp, recipientOrgIds: current.recipientOrgIds.filter((id) => joining.recipientOrgIds.includes(id)) };
 }

@@ -21,3 +21,7 @@ export function pseudonymFor(key: Buffer, scope: string, orgId: string): string 
 export function dayScope(observedStart: Date): string {
   return `day:${observedStart.toISOString().slice(0, 10)}`;
 }
+
+export function incidentScope(incidentId: string): string {
+  return `incident:${incidentId}`;
+}

@@ -69,3 +69,18 @@ export enum OutageSymptom {
   AUTH_FAILURE = 'AUTH_FAILURE',
   DELIVERY_FAILURE = 'DELIVERY_FAILURE',
 }
+
+export enum IncidentStatus {
+  /** Signals from one organisation only: "is it just me?" — so far, yes. */
+  SINGLE_ORG = 'SINGLE_ORG',
+  /** A second organisation's signals joined: the event is shared. */
+  CROSS_CARRIER = 'CROSS_CARRIER',
+  RESOLVED = 'RESOLVED',
+}
+
+export enum IncidentEventType {
+  OPENED = 'OPENED',
+  ORG_JOINED = 'ORG_JOINED',
+  STATUS_CHANGED = 'STATUS_CHANGED',
+  CURATED = 'CURATED',
+}

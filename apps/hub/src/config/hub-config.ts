@@ -111,6 +111,20 @@ export class HubConfig {
   @Max(100000)
   HUB_MAX_BATCH_SIZE = 5000;
 
+  /** Observed windows are widened by this much when signals are correlated into incidents. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 60)
+  HUB_CORRELATION_MARGIN_MINUTES = 15;
+
+  /** An incident whose signals have all ended resolves after this much quiet. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60)
+  HUB_INCIDENT_QUIET_MINUTES = 60;
+
   @IsOptional()
   @IsString()
   @Transform(emptyAsUnset)

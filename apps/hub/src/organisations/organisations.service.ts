@@ -69,6 +69,16 @@ export class OrganisationsService {
     }
   }
 
+  /** Who registered each ASN, read fresh so organisations created by another hub process count. */
+  async asnOwners(): Promise<(asn: number) => readonly string[]> {
+    const owners = new Map<number, string[]>();
+    for (const organisation of await this.organisations.find()) {
+      this.cache.set(organisation.id, organisation);
+      for (const asn of organisation.asns) owners.set(asn, [...(owners.get(asn) ?? []), organisation.id]);
+    }
+    return (asn) => owners.get(asn) ?? [];
+  }
+
   cached(id: string): OrganisationEntity | null {
     return this.cache.get(id) ?? null;
   }

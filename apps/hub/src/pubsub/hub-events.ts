@@ -4,6 +4,8 @@ export const HUB_PUBSUB = Symbol('HUB_PUBSUB');
 export enum HubTrigger {
   /** New signals are committed up to `maxSequence`; the DB stays the source of truth. */
   SIGNALS_COMMITTED = 'signals.committed',
+  /** Incidents changed; the incident feed reads what moved past its revision mark. */
+  INCIDENTS_CHANGED = 'incidents.changed',
   /** A credential lost its access; live connections using it must close. */
   CREDENTIAL_REVOKED = 'credential.revoked',
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SignalKind } from '@kessetsu/schema';
-import { Disclosure, Viewer, dayScope, disclosureFor, pseudonymFor } from '@kessetsu/auth';
+import { Disclosure, Viewer, dayScope, disclosureFor, incidentScope, pseudonymFor } from '@kessetsu/auth';
 import { HUB_SECRETS, HubSecrets } from '../database/hub-secrets.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { SignalView } from './signal.model.js';
@@ -46,7 +46,7 @@ export class SignalPresenter {
       text: disclosure.rawText ? signal.textRaw : signal.textScrubbed,
       sourceRef: disclosure.identity ? signal.sourceRef : null,
       publisher: {
-        pseudonym: pseudonymFor(this.secrets.pseudonymKey, dayScope(signal.observedStart), signal.orgId),
+        pseudonym: pseudonymFor(this.secrets.pseudonymKey, pseudonymScope(signal), signal.orgId),
         organization: disclosure.identity ? this.organisations.cached(signal.orgId) : null,
       },
       details: presentDetails(signal.kind, signal.details),
@@ -55,6 +55,11 @@ export class SignalPresenter {
         : null,
     };
   }
+}
+
+/** Inside an incident a pseudonym is stable for that incident; planned work keeps the day scope. */
+export function pseudonymScope(signal: Pick<StoredSignal, 'incidentId' | 'observedStart'>): string {
+  return signal.incidentId ? incidentScope(signal.incidentId) : dayScope(signal.observedStart);
 }
 
 function presentDetails(kind: SignalKind, details: Record<string, unknown>): object {

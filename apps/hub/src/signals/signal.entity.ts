@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 import { Severity, SignalKind, TlpLabel } from '@kessetsu/schema';
+import { IncidentEntity } from '../incidents/incident.entity.js';
 import { OrganisationEntity } from '../organisations/organisation.entity.js';
 import type { SignalDetailsRecord } from './signal-details.js';
 
@@ -73,4 +74,13 @@ export class SignalEntity {
 
   @Column({ name: 'published_at', type: 'timestamptz', default: () => 'now()' })
   publishedAt: Date;
+
+  /** Set in the same transaction that stores the signal; null for planned work. */
+  @Index('IDX_signal_incident')
+  @Column({ name: 'incident_id', type: 'uuid', nullable: true })
+  incidentId: string | null;
+
+  @ManyToOne(() => IncidentEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'incident_id' })
+  incident?: IncidentEntity;
 }

@@ -3,6 +3,7 @@ import { Severity, SignalKind, TlpLabel } from '@kessetsu/schema';
 import '../common/graphql-enums.js';
 import { OrganisationEntity } from '../organisations/organisation.entity.js';
 import { SignalDetailsUnion } from './signal-details.js';
+import { IncidentOutcome } from '../incidents/incident-outcome.model.js';
 
 @ObjectType('Publisher', { description: 'Who published: the organisation only for its own members and the ministry.' })
 export class PublisherView {
@@ -110,4 +111,7 @@ export class PublishedSignal {
 
   @Field(() => SignalView)
   signal: SignalView;
+
+  @Field(() => IncidentOutcome, { nullable: true, description: 'The incident it joined or opened; null for planned work.' })
+  incident: IncidentOutcome | null;
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CorrelationModule } from '../incidents/correlation.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { SignalFeedService } from './signal-feed.service.js';
 import { SignalPresenter } from './signal-presenter.js';
@@ -7,8 +8,8 @@ import { SignalsResolver } from './signals.resolver.js';
 import { SignalsService } from './signals.service.js';
 
 @Module({
-  imports: [OrganisationsModule],
+  imports: [OrganisationsModule, CorrelationModule],
   providers: [SignalStore, SignalPresenter, SignalsService, SignalFeedService, SignalsResolver],
-  exports: [SignalsService],
+  exports: [SignalsService, SignalPresenter],
 })
 export class SignalsModule {}

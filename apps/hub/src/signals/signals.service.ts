@@ -7,6 +7,9 @@ import { HubConfig } from '../config/hub-config.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { ROOT_LOGGER } from '../common/logger.js';
 import { isUuid, newId } from '../common/ids.js';
+import { CorrelationService } from '../incidents/correlation.service.js';
+import { IncidentPresenter } from '../incidents/incident-presenter.js';
+import { IncidentStore, StoredIncident } from '../incidents/incident-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent } from '../pubsub/hub-events.js';
@@ -36,6 +39,9 @@ export class SignalsService {
     private readonly store: SignalStore,
     private readonly presenter: SignalPresenter,
     private readonly organisations: OrganisationsService,
+    private readonly correlation: CorrelationService,
+    private readonly incidents: IncidentStore,
+    private readonly incidentPresenter: IncidentPresenter,
     private readonly metrics: MetricsService,
     private readonly config: HubConfig,
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
@@ -57,20 +63,31 @@ export class SignalsService {
     if (errors.length > 0) throw new InvalidInputException(errors);
 
     const rows = inputs.map((input) => toNewRow(orgId, input));
-    const { inserted, existing } = await this.store.transaction(async (manager) => {
+    const { inserted, existing, touched } = await this.store.transaction(async (manager) => {
       const inserted = await this.store.insertBatch(manager, rows);
+      const { incidentOf, touched } = await this.correlation.correlate(manager, inserted);
+      for (const signal of inserted) signal.incidentId = incidentOf.get(signal.id) ?? null;
       const insertedRefs = new Set(inserted.map((signal) => signal.sourceRef));
       const missing = rows.map((row) => row.source_ref).filter((ref) => !insertedRefs.has(ref));
-      return { inserted, existing: await this.store.findBySourceRefs(manager, orgId, missing) };
+      return { inserted, existing: await this.store.findBySourceRefs(manager, orgId, missing), touched };
     });
-    if (inserted.length > 0) this.announce(inserted);
+    if (inserted.length > 0) this.announce(inserted, touched);
 
     const stored = new Map([...inserted, ...existing].map((signal) => [signal.sourceRef, signal]));
     const insertedIds = new Set(inserted.map((signal) => signal.id));
+    const incidents = new Map(touched.map((incident) => [incident.id, incident]));
+    const earlierIncidents = existing.flatMap((signal) => (signal.incidentId && !incidents.has(signal.incidentId) ? [signal.incidentId] : []));
+    for (const incident of await this.incidents.findByIds([...new Set(earlierIncidents)])) incidents.set(incident.id, incident);
     await this.presenter.prepare([...stored.values()]);
     return inputs.map((input, index) => {
       const signal = stored.get(input.sourceRef)!;
-      return { index, duplicate: !insertedIds.has(signal.id), signal: this.presenter.present(viewer, signal)! };
+      const incident = signal.incidentId ? incidents.get(signal.incidentId) : undefined;
+      return {
+        index,
+        duplicate: !insertedIds.has(signal.id),
+        signal: this.presenter.present(viewer, signal)!,
+        incident: incident ? this.incidentPresenter.outcome(orgId, incident) : null,
+      };
     });
   }
 
@@ -130,13 +147,16 @@ export class SignalsService {
   }
 
   /** Wakes the live feeds of every hub process. A lost notice only delays delivery until the next poll. */
-  private announce(inserted: StoredSignal[]): void {
+  private announce(inserted: StoredSignal[], touched: StoredIncident[]): void {
     for (const signal of inserted) this.metrics.signalsPublished.inc({ kind: signal.kind });
     const maxSequence = inserted.reduce((max, signal) => (signal.sequence > max ? signal.sequence : max), 0n);
-    const event: SignalsCommittedEvent = { maxSequence: maxSequence.toString() };
-    this.pubsub.publish(HubTrigger.SIGNALS_COMMITTED, event).catch((error: unknown) => {
-      this.logger.warn({ err: error }, 'could not announce committed signals; live feeds will catch up by polling');
-    });
+    const notices: [HubTrigger, object][] = [[HubTrigger.SIGNALS_COMMITTED, { maxSequence: maxSequence.toString() } satisfies SignalsCommittedEvent]];
+    if (touched.length > 0) notices.push([HubTrigger.INCIDENTS_CHANGED, {}]);
+    for (const [trigger, payload] of notices) {
+      this.pubsub.publish(trigger, payload).catch((error: unknown) => {
+        this.logger.warn({ err: error, trigger }, 'could not announce a commit; live feeds will catch up by polling');
+      });
+    }
   }
 }
 

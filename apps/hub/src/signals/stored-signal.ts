@@ -20,12 +20,13 @@ export interface StoredSignal {
   textRaw: string | null;
   textScrubbed: string | null;
   publishedAt: Date;
+  incidentId: string | null;
 }
 
 /** Select list producing the raw row shape that `toStoredSignal` reads. */
 export const SIGNAL_COLUMNS = `s.id, s.sequence::text AS sequence, s.org_id, s.source_ref, s.kind, s.severity, s.tlp,
   s.recipient_org_ids, s.audience, s.observed_start, s.observed_end, s.regions, s.service, s.details,
-  s.text_raw, s.text_scrubbed, s.published_at`;
+  s.text_raw, s.text_scrubbed, s.published_at, s.incident_id`;
 
 export interface SignalRow {
   id: string;
@@ -45,6 +46,7 @@ export interface SignalRow {
   text_raw: string | null;
   text_scrubbed: string | null;
   published_at: Date;
+  incident_id: string | null;
 }
 
 export function toStoredSignal(row: SignalRow): StoredSignal {
@@ -66,5 +68,6 @@ export function toStoredSignal(row: SignalRow): StoredSignal {
     textRaw: row.text_raw,
     textScrubbed: row.text_scrubbed,
     publishedAt: row.published_at,
+    incidentId: row.incident_id,
   };
 }

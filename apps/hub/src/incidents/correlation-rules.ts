@@ -1,0 +1,119 @@
+import { SignalKind } from '@kessetsu/schema';
+
+/**
+ * Which signals belong to the same incident — the hub's one statement of it.
+ *
+ * A signal offers *keys* to the incident it joins and looks for incidents by
+ * *probes*; it joins an open incident that offers one of its probes (or, for route
+ * anomalies, an overlapping prefix) and whose observed window meets its own,
+ * widened by the correlation margin. Otherwise it opens a new incident.
+ *
+ * Same kind:
+ * - ROUTE_ANOMALY: overlapping prefixes, or the same origin ASN, or the same leaking ASN.
+ * - TRAFFIC_DROP: same region, service and peer ASN.
+ * - RESOLVER_FAILURE: same region and a shared domain.
+ * - SERVICE_OUTAGE: same service and region.
+ * Across kinds, through the ASNs each member organisation registers:
+ * - a route anomaly whose origin ASN belongs to member X joins X's traffic-drop or
+ *   outage incident, and X's later traffic drops and outages join the route anomaly's;
+ * - a traffic drop whose peer ASN appears in a route anomaly (its AS path, origin or
+ *   leaking ASN) joins that route anomaly's incident.
+ * MAINTENANCE (planned work) never forms incidents; it is shown beside them.
+ */
+export interface CorrelatableSignal {
+  orgId: string;
+  kind: SignalKind;
+  regions: readonly string[];
+  service: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Resolves which member organisations registered an ASN. */
+export type AsnOwners = (asn: number) => readonly string[];
+
+export interface CorrelationTerms {
+  /** What the signal's incident offers to later signals. */
+  keys: string[];
+  /** What the signal looks for among open incidents. */
+  probes: string[];
+  /** Route prefixes, matched by overlap rather than equality. */
+  prefixes: string[];
+}
+
+const NO_SERVICE = '-';
+const NO_PEER = '-';
+
+const asNumber = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+function routeAsns(details: Record<string, unknown>): { origin: number | null; leaking: number | null; path: number[] } {
+  return {
+    origin: asNumber(details.originAsn),
+    leaking: asNumber(details.leakingAsn),
+    path: Array.isArray(details.asPath) ? details.asPath.filter((asn): asn is number => typeof asn === 'number') : [],
+  };
+}
+
+export function correlationTerms(signal: CorrelatableSignal, asnOwners: AsnOwners): CorrelationTerms | null {
+  const service = signal.service ?? NO_SERVICE;
+  switch (signal.kind) {
+    case SignalKind.MAINTENANCE:
+      return null;
+    case SignalKind.TRAFFIC_DROP: {
+      const peer = asNumber(signal.details.peerAsn);
+      const own = signal.regions.map((region) => `drop:${region}:${service}:${peer ?? NO_PEER}`);
+      return {
+        keys: [...own, `victim:${signal.orgId}`],
+        probes: [...own, `route-victim:${signal.orgId}`, ...(peer === null ? [] : [`route-asn:${peer}`])],
+        prefixes: [],
+      };
+    }
+    case SignalKind.SERVICE_OUTAGE: {
+      const own = signal.regions.map((region) => `outage:${service}:${region}`);
+      return { keys: [...own, `victim:${signal.orgId}`], probes: [...own, `route-victim:${signal.orgId}`], prefixes: [] };
+    }
+    case SignalKind.RESOLVER_FAILURE: {
+      const domains = Array.isArray(signal.details.domains) && signal.details.domains.length > 0
+        ? (signal.details.domains as string[]).map((domain) => domain.toLowerCase().replace(/\.$/, ''))
+        : ['-'];
+      const own = signal.regions.flatMap((region) => domains.map((domain) => `dns:${region}:${domain}`));
+      return { keys: own, probes: own, prefixes: [] };
+    }
+    case SignalKind.ROUTE_ANOMALY: {
+      const { origin, leaking, path } = routeAsns(signal.details);
+      const keys: string[] = [];
+      const probes: string[] = [];
+      if (origin !== null) {
+        keys.push(`route-origin:${origin}`);
+        probes.push(`route-origin:${origin}`);
+        for (const owner of asnOwners(origin)) {
+          keys.push(`route-victim:${owner}`);
+          probes.push(`victim:${owner}`);
+        }
+      }
+      if (leaking !== null) {
+        keys.push(`route-leaker:${leaking}`);
+        probes.push(`route-leaker:${leaking}`);
+      }
+      for (const asn of new Set([...path, ...(origin === null ? [] : [origin]), ...(leaking === null ? [] : [leaking])])) {
+        keys.push(`route-asn:${asn}`);
+      }
+      const prefixes = Array.isArray(signal.details.prefixes) ? (signal.details.prefixes as string[]) : [];
+      return { keys, probes, prefixes };
+    }
+  }
+}
+
+export interface TimeWindow {
+  start: Date;
+  end: Date;
+}
+
+/** A signal's window: its observed start to its observed end, or to its publication while still open. */
+export function signalWindow(observedStart: Date, observedEnd: Date | null, publishedAt: Date): TimeWindow {
+  const end = observedEnd ?? (publishedAt > observedStart ? publishedAt : observedStart);
+  return { start: observedStart, end };
+}
+
+export function windowsMeet(a: TimeWindow, b: TimeWindow, marginMs: number): boolean {
+  return a.start.getTime() <= b.end.getTime() + marginMs && b.start.getTime() <= a.end.getTime() + marginMs;
+}
