@@ -24,6 +24,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, logger), {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     bodyParser: false,
+    abortOnError: false,
   });
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY });
   app.use(requestLogging(logger.child({ component: 'http' }), app.get(MetricsService)));

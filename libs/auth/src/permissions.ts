@@ -8,6 +8,10 @@ export enum Permission {
   ORG_ADMIN = 'org:admin',
   /** Manage every organisation; held by ministry administrators. */
   HUB_ADMIN = 'hub:admin',
+  /** Set an incident's title, severity, status, note and label; ministry publishers and administrators. */
+  INCIDENTS_CURATE = 'incidents:curate',
+  /** Publish advisories; ministry and ISAC publishers and administrators. */
+  ADVISORIES_PUBLISH = 'advisories:publish',
 }
 
 const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
@@ -29,7 +33,12 @@ export function permissionsOf(viewer: Viewer): ReadonlySet<Permission> {
       return new Set(viewer.scopes.map((scope) => SCOPE_PERMISSIONS[scope]));
     case 'user': {
       const granted = new Set(viewer.role ? ROLE_PERMISSIONS[viewer.role] : []);
+      const publishes = viewer.role === UserRole.PUBLISHER || viewer.role === UserRole.ADMIN;
       if (viewer.role === UserRole.ADMIN && viewer.orgKind === OrgKind.MINISTRY) granted.add(Permission.HUB_ADMIN);
+      if (publishes && viewer.orgKind === OrgKind.MINISTRY) granted.add(Permission.INCIDENTS_CURATE);
+      if (publishes && (viewer.orgKind === OrgKind.MINISTRY || viewer.orgKind === OrgKind.ISAC)) {
+        granted.add(Permission.ADVISORIES_PUBLISH);
+      }
       return granted;
     }
   }

@@ -118,12 +118,18 @@ export class HubConfig {
   @Max(24 * 60)
   HUB_CORRELATION_MARGIN_MINUTES = 15;
 
-  /** An incident whose signals have all ended resolves after this much quiet. */
+  /** An incident whose signals have all ended resolves after this much quiet (no joins, no curation). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  @Max(7 * 24 * 60)
-  HUB_INCIDENT_QUIET_MINUTES = 60;
+  @Max(7 * 24 * 3600)
+  HUB_INCIDENT_QUIET_SECONDS = 3600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  HUB_INCIDENT_SWEEP_MS = 30_000;
 
   @IsOptional()
   @IsString()

@@ -114,17 +114,22 @@ export class IncidentStore {
         incident.recipientOrgIds,
         incident.resolvedAt,
         incidentAudienceOf({ tlp: incident.tlp, participantOrgIds: incident.orgIds, recipientOrgIds: incident.recipientOrgIds }),
+        incident.title,
+        incident.note,
+        incident.tlpCurated,
+        incident.severityCurated,
       ];
       const [row] = isNew(incident.id)
         ? await manager.query(
             `INSERT INTO incident (id, status, kinds, regions, services, org_ids, signal_count, window_start, window_end,
-               severity, tlp, recipient_org_ids, resolved_at, audience)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING revision::text`,
+               severity, tlp, recipient_org_ids, resolved_at, audience, title, note, tlp_curated, severity_curated)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING revision::text`,
             values,
           )
         : await manager.query(
             `UPDATE incident SET status = $2, kinds = $3, regions = $4, services = $5, org_ids = $6, signal_count = $7,
                window_start = $8, window_end = $9, severity = $10, tlp = $11, recipient_org_ids = $12, resolved_at = $13, audience = $14,
+               title = $15, note = $16, tlp_curated = $17, severity_curated = $18,
                revision = nextval(pg_get_serial_sequence('incident', 'revision')), updated_at = now()
              WHERE id = $1 RETURNING revision::text`,
             values,

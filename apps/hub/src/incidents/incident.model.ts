@@ -117,3 +117,12 @@ export class IncidentConnection {
   pageInfo: PageInfo;
 }
 
+
+@ObjectType('IncidentUpdate', { description: 'The latest state of one incident; pass `cursor` as `after` to resume.' })
+export class IncidentUpdate {
+  @Field()
+  cursor: string;
+
+  @Field(() => IncidentView)
+  incident: IncidentView;
+}

@@ -1,13 +1,45 @@
-import { Args, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentViewer, Viewer } from '@kessetsu/auth';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Authenticated, CurrentViewer, Permission, Viewer } from '@kessetsu/auth';
+import { requireUuid } from '../common/ids.js';
 import { SignalView } from '../signals/signal.model.js';
+import { CurateIncidentInput } from './dto/curate-incident.input.js';
 import { IncidentFilter } from './dto/incident-filter.input.js';
-import { IncidentConnection, IncidentEventView, IncidentView } from './incident.model.js';
-import { IncidentsService } from './incidents.service.js';
+import { IncidentCurationService } from './incident-curation.service.js';
+import { IncidentConnection, IncidentEventView, IncidentUpdate, IncidentView } from './incident.model.js';
+import { IncidentFeedService } from './incident-feed.service.js';
+import { decodeCursor } from '../common/cursor.js';
+import { INCIDENT_FEED, IncidentsService } from './incidents.service.js';
 
 @Resolver(() => IncidentView)
 export class IncidentsResolver {
-  constructor(private readonly incidentsService: IncidentsService) {}
+  constructor(
+    private readonly incidentsService: IncidentsService,
+    private readonly curation: IncidentCurationService,
+    private readonly feed: IncidentFeedService,
+  ) {}
+
+  @Authenticated()
+  @Subscription(() => IncidentUpdate, {
+    description: 'Incident changes, at most one message per incident per second (latest state). Resumable with `after`.',
+    resolve: (update: IncidentUpdate) => update,
+  })
+  incidentUpdated(
+    @CurrentViewer() viewer: Viewer,
+    @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter | null,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): AsyncIterableIterator<IncidentUpdate> {
+    return this.feed.subscribe(viewer, filter, after ? decodeCursor(INCIDENT_FEED, after, 'after') : undefined);
+  }
+
+  @Authenticated({ permission: Permission.INCIDENTS_CURATE })
+  @Mutation(() => IncidentView, { description: 'Ministry curation; every change is audited on the timeline.' })
+  async curateIncident(
+    @CurrentViewer() viewer: Viewer,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: CurateIncidentInput,
+  ): Promise<IncidentView> {
+    return this.incidentsService.present(viewer, await this.curation.curate(viewer, requireUuid(id, 'id'), input));
+  }
 
   @Query(() => IncidentConnection, { description: 'Incidents visible to the viewer, most recently changed first.' })
   incidents(

@@ -11,6 +11,7 @@ import { SignalPresenter } from '../signals/signal-presenter.js';
 import { SIGNAL_COLUMNS, SignalRow, toStoredSignal } from '../signals/stored-signal.js';
 import { IncidentFilter } from './dto/incident-filter.input.js';
 import { IncidentConnection, IncidentEventView, IncidentView } from './incident.model.js';
+import { incidentFilterSql } from './incident-filter.js';
 import { IncidentPresenter } from './incident-presenter.js';
 import { INCIDENT_COLUMNS, IncidentStore, StoredIncident, toStoredIncident } from './incident-store.js';
 
@@ -36,12 +37,7 @@ export class IncidentsService {
       throw InvalidInputException.single('first', `must be between 0 and ${MAX_PAGE_SIZE}`);
     }
     const params = new SqlParams();
-    const clauses = [
-      `i.audience && ${params.add(viewerTokens(viewer))}::text[]`,
-      `i.status = ANY(${params.add(filter?.statuses?.length ? filter.statuses : ['SINGLE_ORG', 'CROSS_CARRIER'])}::text[])`,
-    ];
-    if (filter?.kinds?.length) clauses.push(`i.kinds && ${params.add(filter.kinds)}::text[]`);
-    if (filter?.regions?.length) clauses.push(`i.regions && ${params.add([...filter.regions, 'NATIONWIDE'])}::text[]`);
+    const clauses = [`i.audience && ${params.add(viewerTokens(viewer))}::text[]`, ...incidentFilterSql(filter, params)];
     if (after) clauses.push(`i.revision < ${params.add(decodeCursor(INCIDENT_FEED, after, 'after').toString())}::bigint`);
     const rows = await this.dataSource.query(
       `SELECT ${INCIDENT_COLUMNS} FROM incident i WHERE ${clauses.join(' AND ')} ORDER BY i.revision DESC LIMIT ${params.add(size + 1)}`,
@@ -63,6 +59,12 @@ export class IncidentsService {
         endCursor: edges.at(-1)?.cursor ?? null,
       },
     };
+  }
+
+  /** For a viewer who just changed the incident and therefore may see it. */
+  async present(viewer: Viewer, incident: StoredIncident): Promise<IncidentView> {
+    await this.presenter.prepare([incident]);
+    return this.presenter.present(viewer, incident)!;
   }
 
   async get(viewer: Viewer, id: string): Promise<IncidentView | null> {

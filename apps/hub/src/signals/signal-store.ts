@@ -2,12 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SqlParams } from '../common/sql-params.js';
+import { lockOrderedWrites } from '../database/write-lock.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
 import { signalFilterSql } from './signal-filter.js';
 import { SIGNAL_COLUMNS, SignalRow, StoredSignal, toStoredSignal } from './stored-signal.js';
-
-/** Serialises signal writers so that `sequence` order equals commit order. */
-const SIGNAL_WRITE_LOCK = 7_170_001;
 
 export interface NewSignalRow {
   id: string;
@@ -46,7 +44,7 @@ export class SignalStore {
    * whose (org, sourceRef) is already stored. Returns the rows it inserted.
    */
   async insertBatch(manager: EntityManager, rows: NewSignalRow[]): Promise<StoredSignal[]> {
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [SIGNAL_WRITE_LOCK]);
+    await lockOrderedWrites(manager);
     const inserted: SignalRow[] = await manager.query(
       `INSERT INTO signal AS s (id, org_id, source_ref, kind, severity, tlp, recipient_org_ids, audience,
          observed_start, observed_end, regions, service, details, text_raw, text_scrubbed)

@@ -10,6 +10,6 @@ import { SignalsService } from './signals.service.js';
 @Module({
   imports: [OrganisationsModule, CorrelationModule],
   providers: [SignalStore, SignalPresenter, SignalsService, SignalFeedService, SignalsResolver],
-  exports: [SignalsService, SignalPresenter],
+  exports: [SignalsService, SignalPresenter, SignalStore],
 })
 export class SignalsModule {}

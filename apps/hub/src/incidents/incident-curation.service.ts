@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PubSubEngine } from 'graphql-subscriptions';
+import { IncidentEventType, IncidentStatus, InvalidInputException, NotFoundException, TlpLabel } from '@kessetsu/schema';
+import { Viewer } from '@kessetsu/auth';
+import { newId } from '../common/ids.js';
+import { lockOrderedWrites } from '../database/write-lock.js';
+import { OrganisationsService } from '../organisations/organisations.service.js';
+import { HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
+import { SignalStore } from '../signals/signal-store.js';
+import { CurateIncidentInput } from './dto/curate-incident.input.js';
+import { IncidentStore, StoredIncident } from './incident-store.js';
+
+const describe = (value: unknown) => (value === null || value === undefined ? '(none)' : JSON.stringify(value));
+
+/** The ministry's edits to an incident, each audited on its timeline with who and when. */
+@Injectable()
+export class IncidentCurationService {
+  constructor(
+    private readonly incidents: IncidentStore,
+    private readonly signals: SignalStore,
+    private readonly organisations: OrganisationsService,
+    @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
+  ) {}
+
+  async curate(viewer: Viewer, id: string, input: CurateIncidentInput): Promise<StoredIncident> {
+    const recipients = input.recipientOrgIds ?? [];
+    if (input.tlp === TlpLabel.RED && recipients.length === 0) {
+      throw InvalidInputException.single('recipientOrgIds', 'TLP:RED needs at least one named recipient organisation');
+    }
+    if (input.tlp !== TlpLabel.RED && recipients.length > 0) {
+      throw InvalidInputException.single('recipientOrgIds', 'only a TLP:RED incident names recipients');
+    }
+    const known = await this.organisations.existing(recipients);
+    const unknown = recipients.find((orgId) => !known.has(orgId));
+    if (unknown) throw InvalidInputException.single('recipientOrgIds', `no organisation with id ${unknown}`);
+
+    const curated = await this.signals.transaction(async (manager) => {
+      await lockOrderedWrites(manager);
+      const incident = await this.incidents.findById(id, manager);
+      if (!incident) throw new NotFoundException('Incident');
+      const changes: string[] = [];
+      const change = <K extends keyof StoredIncident>(field: K, value: StoredIncident[K]) => {
+        if (JSON.stringify(incident[field]) === JSON.stringify(value)) return;
+        changes.push(`${field}: ${describe(incident[field])} -> ${describe(value)}`);
+        incident[field] = value;
+      };
+      if (input.title !== undefined) change('title', input.title?.trim() || null);
+      if (input.note !== undefined) change('note', input.note?.trim() || null);
+      if (input.severity) {
+        change('severity', input.severity);
+        incident.severityCurated = true;
+      }
+      if (input.tlp) {
+        change('tlp', input.tlp);
+        change('recipientOrgIds', recipients);
+        incident.tlpCurated = true;
+      }
+      if (input.status) this.changeStatus(incident, input.status, change);
+      if (changes.length === 0) return incident;
+      await this.incidents.save(manager, [incident], () => false);
+      await this.incidents.addEvents(
+        manager,
+        changes.map((description) => ({
+          id: newId(),
+          incidentId: incident.id,
+          type: IncidentEventType.CURATED,
+          actorOrgId: viewer.orgId,
+          actorUserId: viewer.userId,
+          details: { description },
+        })),
+      );
+      return (await this.incidents.findById(id, manager))!;
+    });
+    await this.pubsub.publish(HubTrigger.INCIDENTS_CHANGED, {});
+    return curated;
+  }
+
+  private changeStatus(
+    incident: StoredIncident,
+    status: IncidentStatus,
+    change: <K extends keyof StoredIncident>(field: K, value: StoredIncident[K]) => void,
+  ): void {
+    if (status === IncidentStatus.RESOLVED) {
+      if (incident.status !== IncidentStatus.RESOLVED) incident.resolvedAt = new Date();
+      change('status', status);
+      return;
+    }
+    const open = incident.orgIds.length > 1 ? IncidentStatus.CROSS_CARRIER : IncidentStatus.SINGLE_ORG;
+    if (status !== open) {
+      throw InvalidInputException.single('status', `an open incident with ${incident.orgIds.length} organisation(s) is ${open}`);
+    }
+    incident.resolvedAt = null;
+    change('status', status);
+  }
+}

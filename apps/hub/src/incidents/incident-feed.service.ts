@@ -1,0 +1,246 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PubSubEngine } from 'graphql-subscriptions';
+import { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { Viewer, viewerTokens } from '@kessetsu/auth';
+import { HubConfig } from '../config/hub-config.js';
+import { encodeCursor } from '../common/cursor.js';
+import { ROOT_LOGGER } from '../common/logger.js';
+import { SqlParams } from '../common/sql-params.js';
+import { AsyncQueue } from '../live/async-queue.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
+import { IncidentFilter } from './dto/incident-filter.input.js';
+import { incidentMatchesFilter } from './incident-filter.js';
+import { IncidentUpdate } from './incident.model.js';
+import { IncidentPresenter } from './incident-presenter.js';
+import { INCIDENT_COLUMNS, StoredIncident, toStoredIncident } from './incident-store.js';
+import { INCIDENT_FEED } from './incidents.service.js';
+
+/** At most one message per incident per subscriber in this period; the latest state wins. */
+export const COALESCE_MS = 1000;
+const PUMP_BATCH = 500;
+
+/**
+ * One subscriber's coalescing: an incident updated again within COALESCE_MS of its
+ * last message waits, replaced by newer states, until its slot opens. The cursor
+ * handed out stays below any held-back revision, so resuming never skips one.
+ */
+class CoalescingSubscriber {
+  readonly queue: AsyncQueue<IncidentUpdate>;
+  private readonly lastSent = new Map<string, number>();
+  private readonly held = new Map<string, StoredIncident>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Every revision at or below this has been delivered or superseded. */
+  private settled: bigint;
+  /** Live changes arriving while the replay runs wait here, so positions stay in order. */
+  private deferred: StoredIncident[] | null = null;
+
+  constructor(
+    readonly viewer: Viewer,
+    readonly filter: IncidentFilter | null | undefined,
+    start: bigint,
+    capacity: number,
+    private readonly shape: (incident: StoredIncident) => IncidentUpdate['incident'] | null,
+  ) {
+    this.queue = new AsyncQueue(capacity);
+    this.settled = start;
+  }
+
+  startReplay(): void {
+    this.deferred = [];
+  }
+
+  finishReplay(): void {
+    const deferred = this.deferred ?? [];
+    this.deferred = null;
+    for (const incident of deferred) this.offer(incident);
+  }
+
+  /** A live change from the pump. */
+  offerLive(incident: StoredIncident, now: number): void {
+    if (this.deferred) this.deferred.push(incident);
+    else {
+      this.offer(incident, now);
+      this.passed(incident.revision);
+    }
+  }
+
+  offer(incident: StoredIncident, now = Date.now()): void {
+    if (incident.revision <= this.settled && !this.held.has(incident.id)) return;
+    const last = this.lastSent.get(incident.id);
+    if (last !== undefined && now - last < COALESCE_MS) {
+      this.held.set(incident.id, incident);
+      if (!this.timers.has(incident.id)) {
+        this.timers.set(incident.id, setTimeout(() => this.release(incident.id), COALESCE_MS - (now - last)));
+      }
+      return;
+    }
+    this.send(incident, now);
+  }
+
+  /** Advances the settled mark past revisions that concerned nobody here. */
+  private passed(revision: bigint): void {
+    if (this.held.size === 0 && revision > this.settled) this.settled = revision;
+  }
+
+  close(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.queue.end();
+  }
+
+  private release(incidentId: string): void {
+    this.timers.delete(incidentId);
+    const incident = this.held.get(incidentId);
+    this.held.delete(incidentId);
+    if (incident) this.send(incident, Date.now());
+  }
+
+  private send(incident: StoredIncident, now: number): void {
+    this.held.delete(incident.id);
+    this.lastSent.set(incident.id, now);
+    const view = this.shape(incident);
+    const heldRevisions = [...this.held.values()].map((held) => held.revision);
+    const floor = heldRevisions.length > 0 ? heldRevisions.reduce((a, b) => (a < b ? a : b)) - 1n : incident.revision;
+    if (floor > this.settled) this.settled = floor;
+    if (view) this.queue.push({ cursor: encodeCursor(INCIDENT_FEED, this.settled), incident: view });
+  }
+}
+
+/**
+ * The live incident feed of this process. Incidents are read in revision (commit)
+ * order; reading `revision > mark` returns each changed incident once, in its latest
+ * state, so bursts coalesce at the source as well as per subscriber.
+ */
+@Injectable()
+export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown {
+  private readonly subscribers = new Set<CoalescingSubscriber>();
+  private highWater = 0n;
+  private pumping: Promise<void> | null = null;
+  private wakeAgain = false;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private pubsubSubscription: number | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly presenter: IncidentPresenter,
+    private readonly metrics: MetricsService,
+    private readonly config: HubConfig,
+    @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.highWater = await this.maxRevision();
+    this.pubsubSubscription = await this.pubsub.subscribe(HubTrigger.INCIDENTS_CHANGED, () => this.wake(), {});
+    this.pollTimer = setInterval(() => this.wake(), this.config.HUB_FEED_POLL_MS);
+    this.pollTimer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.pubsubSubscription !== null) this.pubsub.unsubscribe(this.pubsubSubscription);
+    for (const subscriber of this.subscribers) subscriber.close();
+    await this.pumping;
+  }
+
+  /** With `afterRevision`, first the latest state of every incident changed since then, then live. */
+  subscribe(viewer: Viewer, filter: IncidentFilter | null | undefined, afterRevision?: bigint): AsyncIterableIterator<IncidentUpdate> {
+    const shape = (incident: StoredIncident) => (incidentMatchesFilter(incident, filter) ? this.presenter.present(viewer, incident) : null);
+    const subscriber = new CoalescingSubscriber(viewer, filter, afterRevision ?? this.highWater, this.config.HUB_FEED_MAX_BACKLOG, shape);
+    this.subscribers.add(subscriber);
+    this.metrics.liveSubscribers.inc({ feed: INCIDENT_FEED });
+    let closed = false;
+    const close = (): IteratorResult<IncidentUpdate> => {
+      if (!closed) {
+        closed = true;
+        subscriber.close();
+        this.subscribers.delete(subscriber);
+        this.metrics.liveSubscribers.dec({ feed: INCIDENT_FEED });
+      }
+      return { value: undefined, done: true };
+    };
+    if (afterRevision !== undefined) {
+      subscriber.startReplay();
+      this.replay(subscriber, afterRevision)
+        .then(() => subscriber.finishReplay())
+        .catch((error: unknown) => {
+          this.logger.warn({ err: error }, 'incident feed replay failed; ending the subscription');
+          close();
+        });
+    }
+    return {
+      next: async () => {
+        if (closed) return { value: undefined, done: true };
+        const entry = await subscriber.queue.next();
+        return entry.done ? close() : entry;
+      },
+      return: async () => close(),
+      throw: async (error: unknown) => {
+        close();
+        throw error;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  wake(): void {
+    if (this.pumping) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.pumping = this.pump()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'incident feed pump failed; will retry on next wake'))
+      .finally(() => {
+        this.pumping = null;
+        if (this.wakeAgain) {
+          this.wakeAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async replay(subscriber: CoalescingSubscriber, afterRevision: bigint): Promise<void> {
+    const params = new SqlParams();
+    const rows = await this.dataSource.query(
+      `SELECT ${INCIDENT_COLUMNS} FROM incident i
+       WHERE i.audience && ${params.add(viewerTokens(subscriber.viewer))}::text[] AND i.revision > ${params.add(afterRevision.toString())}::bigint
+       ORDER BY i.revision`,
+      params.values,
+    );
+    const incidents: StoredIncident[] = rows.map(toStoredIncident);
+    await this.presenter.prepare(incidents);
+    for (const incident of incidents) subscriber.offer(incident);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.subscribers.size === 0) {
+      this.highWater = await this.maxRevision();
+      return;
+    }
+    for (;;) {
+      const rows = await this.dataSource.query(
+        `SELECT ${INCIDENT_COLUMNS} FROM incident i WHERE i.revision > $1::bigint ORDER BY i.revision LIMIT $2`,
+        [this.highWater.toString(), PUMP_BATCH],
+      );
+      const incidents: StoredIncident[] = rows.map(toStoredIncident);
+      if (incidents.length === 0) return;
+      await this.presenter.prepare(incidents);
+      const now = Date.now();
+      for (const incident of incidents) {
+        for (const subscriber of this.subscribers) subscriber.offerLive(incident, now);
+        this.highWater = incident.revision;
+      }
+      if (incidents.length < PUMP_BATCH) return;
+    }
+  }
+
+  private async maxRevision(): Promise<bigint> {
+    const [row] = await this.dataSource.query(`SELECT COALESCE(MAX(revision), 0)::text AS max FROM incident`);
+    return BigInt(row.max);
+  }
+}
