@@ -1,0 +1,197 @@
+import { PubSubEngine } from 'graphql-subscriptions';
+import type { Logger } from 'pino';
+import type { Viewer } from '@kessetsu/auth';
+import type { MetricsService } from '../metrics/metrics.service.js';
+import type { HubTrigger } from '../pubsub/hub-events.js';
+import { AsyncQueue } from './async-queue.js';
+
+const PUMP_BATCH = 1000;
+const REPLAY_PAGE = 500;
+
+/** What a live feed of commit-ordered records needs to know about its records. */
+export interface OrderedFeedSource<TRecord, TEvent, TFilter> {
+  /** Feed name, for metrics. */
+  readonly name: string;
+  /** The PubSub notice that new records were committed. */
+  readonly trigger: HubTrigger;
+  positionOf(record: TRecord): bigint;
+  maxPosition(): Promise<bigint>;
+  /** Every record committed after a position, in order (the pump filters per subscriber). */
+  committedAfter(position: bigint, limit: number): Promise<TRecord[]>;
+  /** The records after a position that this viewer may see and the filter admits, in order. */
+  replay(viewer: Viewer, filter: TFilter, afterPosition: bigint, limit: number): Promise<TRecord[]>;
+  /** Loads what presenting these records needs. */
+  prepare(records: readonly TRecord[]): Promise<void>;
+  /**
+   * The event for one viewer, or null when the access policy or the filter exclude it.
+   * `shaped` is shared by all subscribers of one record, to shape each variant once.
+   */
+  eventFor(viewer: Viewer, filter: TFilter, record: TRecord, shaped: Map<string, TEvent>): TEvent | null;
+}
+
+export interface OrderedFeedOptions {
+  pubsub: PubSubEngine;
+  metrics: MetricsService;
+  logger: Logger;
+  pollMs: number;
+  maxBacklog: number;
+}
+
+interface Entry<TEvent> {
+  position: bigint;
+  event: TEvent;
+}
+
+interface Subscriber<TEvent, TFilter> {
+  viewer: Viewer;
+  filter: TFilter;
+  queue: AsyncQueue<Entry<TEvent>>;
+}
+
+/**
+ * A live feed over records whose positions follow commit order (see write-lock.ts).
+ * The database is the source of truth: a PubSub notice, or failing that a poll,
+ * wakes the pump, which reads everything committed past its high-water mark and
+ * hands each record to the subscribers allowed to see it. A subscriber given a
+ * position first replays from the database, then continues live, skipping positions
+ * it already delivered: no gap, no duplicate.
+ */
+export class OrderedFeed<TRecord, TEvent, TFilter> {
+  private readonly subscribers = new Set<Subscriber<TEvent, TFilter>>();
+  private highWater = 0n;
+  private pumping: Promise<void> | null = null;
+  private wakeAgain = false;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private pubsubSubscription: number | null = null;
+
+  constructor(
+    private readonly source: OrderedFeedSource<TRecord, TEvent, TFilter>,
+    private readonly options: OrderedFeedOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    this.highWater = await this.source.maxPosition();
+    this.pubsubSubscription = await this.options.pubsub.subscribe(this.source.trigger, () => this.wake(), {});
+    this.pollTimer = setInterval(() => this.wake(), this.options.pollMs);
+    this.pollTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.pubsubSubscription !== null) this.options.pubsub.unsubscribe(this.pubsubSubscription);
+    for (const subscriber of this.subscribers) subscriber.queue.end();
+    await this.pumping;
+  }
+
+  subscribe(viewer: Viewer, filter: TFilter, afterPosition?: bigint): AsyncIterableIterator<TEvent> {
+    const { name } = this.source;
+    const subscriber: Subscriber<TEvent, TFilter> = {
+      viewer,
+      filter,
+      queue: new AsyncQueue<Entry<TEvent>>(this.options.maxBacklog, () =>
+        this.options.logger.warn({ feed: name, orgId: viewer.orgId }, 'live subscriber fell too far behind; ending its feed so it resumes'),
+      ),
+    };
+    this.subscribers.add(subscriber);
+    this.options.metrics.liveSubscribers.inc({ feed: name });
+    let position = afterPosition ?? this.highWater;
+    let replaying = afterPosition !== undefined;
+    let replayed: TRecord[] = [];
+    let replayExhausted = false;
+    let closed = false;
+
+    const close = (): IteratorResult<TEvent> => {
+      if (!closed) {
+        closed = true;
+        subscriber.queue.end();
+        this.subscribers.delete(subscriber);
+        this.options.metrics.liveSubscribers.dec({ feed: name });
+      }
+      return { value: undefined, done: true };
+    };
+
+    const nextReplayed = async (): Promise<IteratorResult<TEvent> | null> => {
+      while (replaying && !closed) {
+        const record = replayed.shift();
+        if (record !== undefined) {
+          position = this.source.positionOf(record);
+          const event = this.source.eventFor(viewer, filter, record, new Map());
+          if (event) return { value: event, done: false };
+          continue;
+        }
+        if (replayExhausted) {
+          replaying = false;
+          break;
+        }
+        replayed = await this.source.replay(viewer, filter, position, REPLAY_PAGE);
+        await this.source.prepare(replayed);
+        replayExhausted = replayed.length < REPLAY_PAGE;
+      }
+      return null;
+    };
+
+    return {
+      next: async () => {
+        if (closed) return { value: undefined, done: true };
+        const fromReplay = await nextReplayed();
+        if (fromReplay) return fromReplay;
+        for (;;) {
+          const entry = await subscriber.queue.next();
+          if (entry.done || closed) return close();
+          if (entry.value.position <= position) continue;
+          position = entry.value.position;
+          return { value: entry.value.event, done: false };
+        }
+      },
+      return: async () => close(),
+      throw: async (error: unknown) => {
+        close();
+        throw error;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** Starts a pump run, or asks the running one to go round again. */
+  wake(): void {
+    if (this.pumping) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.pumping = this.pump()
+      .catch((error: unknown) =>
+        this.options.logger.error({ err: error, feed: this.source.name }, 'live feed pump failed; will retry on next wake'),
+      )
+      .finally(() => {
+        this.pumping = null;
+        if (this.wakeAgain) {
+          this.wakeAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.subscribers.size === 0) {
+      this.highWater = await this.source.maxPosition();
+      return;
+    }
+    for (;;) {
+      const records = await this.source.committedAfter(this.highWater, PUMP_BATCH);
+      if (records.length === 0) return;
+      await this.source.prepare(records);
+      for (const record of records) {
+        const position = this.source.positionOf(record);
+        const shaped = new Map<string, TEvent>();
+        for (const subscriber of this.subscribers) {
+          const event = this.source.eventFor(subscriber.viewer, subscriber.filter, record, shaped);
+          if (event) subscriber.queue.push({ position, event });
+        }
+        this.highWater = position;
+      }
+      if (records.length < PUMP_BATCH) return;
+    }
+  }
+}
