@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Logger } from 'pino';
+import { AdvisoriesModule } from './advisories/advisories.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ROOT_LOGGER } from './common/logger.js';
@@ -50,6 +51,7 @@ export class AppModule {
         ApiKeysModule,
         SignalsModule,
         IncidentsModule,
+        AdvisoriesModule,
         LiveModule,
         SeedModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({

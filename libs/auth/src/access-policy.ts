@@ -126,3 +126,12 @@ export function combineLabels(
   if (joining.tlp !== TlpLabel.RED) return { tlp, recipientOrgIds: [...current.recipientOrgIds] };
   return { tlp, recipientOrgIds: current.recipientOrgIds.filter((id) => joining.recipientOrgIds.includes(id)) };
 }
+
+/**
+ * Advisories reach the audience their label implies. Their issuers (the ministry or
+ * ICT-ISAC) speak as institutions, so an advisory names its issuer to every viewer
+ * that receives it; anonymity protects publishers of signals, not advisories.
+ */
+export function advisoryDisclosure(viewer: Viewer, advisory: SharedRecord): Disclosure | null {
+  return canView(viewer, advisory) ? { identity: true, rawText: true } : null;
+}

@@ -6,6 +6,7 @@ export enum HubTrigger {
   SIGNALS_COMMITTED = 'signals.committed',
   /** Incidents changed; the incident feed reads what moved past its revision mark. */
   INCIDENTS_CHANGED = 'incidents.changed',
+  ADVISORY_PUBLISHED = 'advisory.published',
   /** A credential lost its access; live connections using it must close. */
   CREDENTIAL_REVOKED = 'credential.revoked',
 }

@@ -1,19 +1,12 @@
 import { plainToInstance } from 'class-transformer';
-import { ValidationError, validateSync } from 'class-validator';
+import { validateSync } from 'class-validator';
 import { FieldError, SignalKind, TlpLabel } from '@kessetsu/schema';
 import { SignalInput } from './dto/signal.input.js';
+import { fieldErrorsOf } from '../common/validation.js';
 import { DETAILS_BY_KIND, DETAILS_FIELDS, MaintenanceDetails, RouteAnomalyDetails } from './signal-details.js';
 
 /** How far ahead of the hub's clock an observation may claim to start (clock skew). */
 const MAX_FUTURE_SKEW_MS = 60 * 60 * 1000;
-
-function flatten(errors: ValidationError[], parent = ''): Omit<FieldError, 'index'>[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flatten(error.children ?? [], field)];
-  });
-}
 
 /** Rules that span fields, which decorators cannot state. */
 function crossFieldErrors(input: SignalInput, now: Date): Omit<FieldError, 'index'>[] {
@@ -66,7 +59,7 @@ export function validateSignalBatch(raw: readonly object[], now = new Date()): {
   raw.forEach((item, index) => {
     const input = plainToInstance(SignalInput, item);
     const itemErrors = [
-      ...flatten(validateSync(input, { forbidUnknownValues: false, validationError: { target: false } })),
+      ...fieldErrorsOf(validateSync(input, { forbidUnknownValues: false, validationError: { target: false } })),
       ...crossFieldErrors(input, now),
     ];
     const earlier = seenRefs.get(input.sourceRef);
