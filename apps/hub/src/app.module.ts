@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Logger } from 'pino';
+import { AggregatesModule } from './aggregates/aggregates.module.js';
 import { AdvisoriesModule } from './advisories/advisories.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         SignalsModule,
         IncidentsModule,
         AdvisoriesModule,
+        AggregatesModule,
         LiveModule,
         SeedModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({

@@ -135,3 +135,24 @@ export function combineLabels(
 export function advisoryDisclosure(viewer: Viewer, advisory: SharedRecord): Disclosure | null {
   return canView(viewer, advisory) ? { identity: true, rawText: true } : null;
 }
+
+export interface AggregateScope {
+  /** Labels of the signals that may be counted in this viewer's aggregates. */
+  labels: TlpLabel[];
+  /** Whether cells with fewer than k distinct organisations must be withheld. */
+  suppressSmallCells: boolean;
+}
+
+/**
+ * Aggregates count only signals the viewer could receive from any other
+ * organisation (so never AMBER_STRICT or RED, which depend on who published), and
+ * withhold small cells from everyone but the ministry, which sees every cell.
+ */
+export function aggregateScope(viewer: Viewer): AggregateScope {
+  if (viewer.orgKind === OrgKind.MINISTRY && hasPermission(viewer, Permission.SIGNALS_READ)) {
+    return { labels: [...TLP_ORDER], suppressSmallCells: false };
+  }
+  const someoneElse = `not:${viewer.orgId ?? 'anonymous'}`;
+  const labels = TLP_ORDER.filter((tlp) => canView(viewer, { tlp, publisherOrgId: someoneElse, recipientOrgIds: [] }));
+  return { labels, suppressSmallCells: true };
+}

@@ -131,6 +131,13 @@ export class HubConfig {
   @Max(3_600_000)
   HUB_INCIDENT_SWEEP_MS = 30_000;
 
+  /** k: aggregate cells with fewer distinct organisations are withheld from everyone but the ministry. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  HUB_AGGREGATE_MIN_ORGS = 3;
+
   @IsOptional()
   @IsString()
   @Transform(emptyAsUnset)

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AggregatesModule } from '../aggregates/aggregates.module.js';
 import { CorrelationModule } from '../incidents/correlation.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { SignalFeedService } from './signal-feed.service.js';
@@ -8,7 +9,7 @@ import { SignalsResolver } from './signals.resolver.js';
 import { SignalsService } from './signals.service.js';
 
 @Module({
-  imports: [OrganisationsModule, CorrelationModule],
+  imports: [OrganisationsModule, CorrelationModule, AggregatesModule],
   providers: [SignalStore, SignalPresenter, SignalsService, SignalFeedService, SignalsResolver],
   exports: [SignalsService, SignalPresenter, SignalStore],
 })

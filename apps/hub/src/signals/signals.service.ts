@@ -7,6 +7,7 @@ import { HubConfig } from '../config/hub-config.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { ROOT_LOGGER } from '../common/logger.js';
 import { isUuid, newId } from '../common/ids.js';
+import { AggregatesService } from '../aggregates/aggregates.service.js';
 import { CorrelationService } from '../incidents/correlation.service.js';
 import { IncidentPresenter } from '../incidents/incident-presenter.js';
 import { IncidentStore, StoredIncident } from '../incidents/incident-store.js';
@@ -40,6 +41,7 @@ export class SignalsService {
     private readonly presenter: SignalPresenter,
     private readonly organisations: OrganisationsService,
     private readonly correlation: CorrelationService,
+    private readonly aggregates: AggregatesService,
     private readonly incidents: IncidentStore,
     private readonly incidentPresenter: IncidentPresenter,
     private readonly metrics: MetricsService,
@@ -66,6 +68,7 @@ export class SignalsService {
     const { inserted, existing, touched } = await this.store.transaction(async (manager) => {
       const inserted = await this.store.insertBatch(manager, rows);
       const { incidentOf, touched } = await this.correlation.correlate(manager, inserted);
+      await this.aggregates.record(manager, inserted.map((signal) => signal.id));
       for (const signal of inserted) signal.incidentId = incidentOf.get(signal.id) ?? null;
       const insertedRefs = new Set(inserted.map((signal) => signal.sourceRef));
       const missing = rows.map((row) => row.source_ref).filter((ref) => !insertedRefs.has(ref));

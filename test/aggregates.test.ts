@@ -1,0 +1,100 @@
+import { OrgKind } from '@kessetsu/schema';
+import { graphql, graphqlOk } from './support/graphql-request.util.js';
+import { Member, seedMembers } from './support/seed-orgs.util.js';
+import { trafficDrop } from './support/signal-fixtures.util.js';
+import { startTestHub, TestHub } from './support/test-hub.util.js';
+
+const PUBLISH = `mutation($signals: [SignalInput!]!) { publishSignals(signals: $signals) { signal { id } } }`;
+const AGGREGATES = `query($from: DateTime!, $to: DateTime!, $bucket: AggregateBucket!, $groupBy: [AggregateDimension!]) {
+  aggregates(from: $from, to: $to, bucket: $bucket, groupBy: $groupBy) {
+    k everyCellShown gridComplete cells { bucketStart kind region service suppressed signalCount orgCount affectedUsers }
+  }
+}`;
+
+const HOUR = '2023-02-01T05:00:00.000Z';
+const range = { from: HOUR, to: '2023-02-01T06:00:00.000Z', bucket: 'HOUR' };
+
+describe('cross-carrier aggregates with k-suppression', () => {
+  let hub: TestHub;
+  let m: Record<'a' | 'b' | 'c' | 'd' | 'isac' | 'partner' | 'ministry', Member>;
+
+  /** region -> label -> publishing members, and signals each publishes there. */
+  const plan: [string, string, ('a' | 'b' | 'c' | 'd')[], number][] = [
+    ['13', 'GREEN', ['a', 'b', 'c'], 2],
+    ['27', 'GREEN', ['a', 'b'], 1],
+    ['40', 'AMBER', ['a', 'b', 'c', 'd'], 1],
+    ['30', 'AMBER_STRICT', ['a', 'b', 'c'], 1],
+  ];
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    m = await seedMembers(hub, {
+      a: { kind: OrgKind.CARRIER },
+      b: { kind: OrgKind.CARRIER },
+      c: { kind: OrgKind.CARRIER },
+      d: { kind: OrgKind.CARRIER },
+      isac: { kind: OrgKind.ISAC },
+      partner: { kind: OrgKind.PARTNER },
+      ministry: { kind: OrgKind.MINISTRY },
+    });
+    for (const [region, tlp, publishers, perOrg] of plan) {
+      for (const name of publishers) {
+        const signals = Array.from({ length: perOrg }, (_, i) =>
+          trafficDrop({
+            tlp,
+            regions: [region],
+            observedStart: new Date(Date.parse(HOUR) + (10 + i) * 60_000).toISOString(),
+            observedEnd: null,
+            trafficDrop: { dropPercent: 10, peerAsn: 65100 + Number(region), affectedUsers: 1000 },
+          }),
+        );
+        await graphqlOk(hub.url, PUBLISH, { signals }, { token: m[name].token });
+      }
+    }
+  });
+
+  afterAll(() => hub?.close());
+
+  const cellsFor = async (member: Member | null, groupBy: string[]) =>
+    (await graphqlOk(hub.url, AGGREGATES, { ...range, groupBy }, member ? { token: member.token } : {})).aggregates;
+
+  it('shows the ministry every cell with exact numbers', async () => {
+    const result = await cellsFor(m.ministry, ['REGION']);
+    expect(result.everyCellShown).toBe(true);
+    const byRegion = Object.fromEntries(result.cells.map((cell: any) => [cell.region, cell]));
+    expect(byRegion['13']).toMatchObject({ suppressed: false, signalCount: 6, orgCount: 3, affectedUsers: 6000 });
+    expect(byRegion['27']).toMatchObject({ suppressed: false, signalCount: 2, orgCount: 2 });
+    expect(byRegion['30']).toMatchObject({ suppressed: false, signalCount: 3, orgCount: 3 });
+    expect(byRegion['40']).toMatchObject({ suppressed: false, signalCount: 4, orgCount: 4 });
+    const total = (await cellsFor(m.ministry, [])).cells;
+    expect(total).toEqual([expect.objectContaining({ signalCount: 15, orgCount: 4, suppressed: false })]);
+  });
+
+  /** What each tier may count, restated from the brief: AMBER for carriers and ISAC only; never AMBER_STRICT. */
+  const expectations: [string, 'a' | 'isac' | 'partner' | null, Record<string, number | 'suppressed'>][] = [
+    ['carrier', 'a', { '13': 6, '27': 'suppressed', '40': 4, '30': 'suppressed', '01': 'suppressed' }],
+    ['ISAC', 'isac', { '13': 6, '27': 'suppressed', '40': 4, '30': 'suppressed', '01': 'suppressed' }],
+    ['partner', 'partner', { '13': 6, '27': 'suppressed', '40': 'suppressed', '30': 'suppressed', '01': 'suppressed' }],
+    ['anonymous', null, { '13': 'suppressed', '27': 'suppressed', '40': 'suppressed', '30': 'suppressed', '01': 'suppressed' }],
+  ];
+
+  it.each(expectations)('withholds small and empty cells alike from a %s viewer', async (_tier, name, expected) => {
+    const result = await cellsFor(name ? m[name] : null, ['REGION', 'KIND']);
+    expect(result).toMatchObject({ k: 3, everyCellShown: false, gridComplete: true });
+    expect(result.cells).toHaveLength(49 * 4);
+    for (const cell of result.cells) {
+      if (cell.suppressed) expect([cell.signalCount, cell.orgCount, cell.affectedUsers]).toEqual([null, null, null]);
+      else expect(cell.orgCount).toBeGreaterThanOrEqual(3);
+    }
+    for (const [region, value] of Object.entries(expected)) {
+      const cell = result.cells.find((c: any) => c.region === region && c.kind === 'TRAFFIC_DROP');
+      if (value === 'suppressed') expect(cell).toMatchObject({ suppressed: true, signalCount: null });
+      else expect(cell).toMatchObject({ suppressed: false, signalCount: value });
+    }
+  });
+
+  it('refuses a reversed range naming the field', async () => {
+    const response = await graphql(hub.url, AGGREGATES, { from: range.to, to: range.from, bucket: 'DAY' }, { token: m.ministry.token });
+    expect(response.errors![0].extensions!.fieldErrors[0].field).toBe('to');
+  });
+});
