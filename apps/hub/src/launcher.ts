@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { ConfigError, HubConfig, loadHubConfig } from './config/hub-config.js';
+import { createRootLogger } from './common/logger.js';
+import { startEmbeddedPostgres } from './database/embedded-postgres.js';
+import { startHub } from './hub.js';
+import { DemoSeedResult, SeedService } from './seed/seed.service.js';
+import { startPortalServer } from '../../portal/server/portal-server.js';
+
+/**
+ * `npm start`: the whole product on one machine — embedded Postgres (unless
+ * DATABASE_URL is set), the hub with demo data, and the portal — then prints where
+ * to go and how to sign in.
+ */
+const PORTAL_DIST = 'apps/portal/dist';
+
+async function main(): Promise<void> {
+  const portalPort = Number(process.env.PORTAL_PORT ?? 4100);
+  let config: HubConfig;
+  try {
+    config = loadHubConfig({
+      HUB_DEMO_SEED: 'true',
+      HUB_PORTAL_ORIGIN: `http://127.0.0.1:${portalPort},http://localhost:${portalPort}`,
+      ...process.env,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createRootLogger(config.LOG_LEVEL);
+  const embedded = config.DATABASE_URL ? null : await startEmbeddedPostgres(config.HUB_DATA_DIR, config.HUB_EMBEDDED_PG_PORT, logger);
+  if (embedded) config.DATABASE_URL = embedded.url;
+  const hub = await startHub(config, logger);
+  const demo = config.HUB_DEMO_SEED ? await hub.app.get(SeedService).seedDemo() : null;
+  const portal = existsSync(PORTAL_DIST)
+    ? await startPortalServer({ port: portalPort, host: config.HUB_HOST, hubPublicUrl: config.publicUrl })
+    : null;
+  process.stdout.write(banner(config, hub.url, portal?.url ?? null, demo, embedded !== null));
+
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await portal?.close();
+    await hub.close();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function banner(config: HubConfig, hubUrl: string, portalUrl: string | null, demo: DemoSeedResult | null, embedded: boolean): string {
+  const lines = [
+    '',
+    '  Kessetsu is running',
+    `    Portal:       ${portalUrl ?? '(not built: run npm run build:portal)'}`,
+    `    GraphQL API:  ${hubUrl}/graphql   (WebSocket: ${hubUrl.replace(/^http/, 'ws')}/graphql)`,
+    `    Health:       ${hubUrl}/healthz    Metrics: ${hubUrl}/metrics`,
+    `    Database:     ${embedded ? `embedded Postgres in ${config.HUB_DATA_DIR}/postgres` : 'DATABASE_URL'}`,
+  ];
+  if (demo) {
+    lines.push('', `  Demo logins (password for all: ${demo.logins[0]?.password}):`);
+    for (const login of demo.logins) lines.push(`    ${login.kind.padEnd(9)} ${login.email.padEnd(28)} ${login.organisation}`);
+    if (demo.partnerApiKey) {
+      lines.push('', '  Partner API key (shown once; send as X-Api-Key):', `    ${demo.partnerApiKey}`);
+    }
+  }
+  lines.push('', '  Stop with Ctrl+C.', '');
+  return `${lines.join('\n')}\n`;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Kessetsu failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
