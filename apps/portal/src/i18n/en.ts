@@ -25,6 +25,7 @@ export const en = {
   noIncidents: 'No open incidents.',
   crossCarrier: 'Cross-carrier',
   singleOrg: 'Only you so far',
+  singleOther: 'One organisation',
   organisations: 'orgs',
   signals: 'Signals',
   publishTitle: 'Publish a signal',

@@ -27,6 +27,7 @@ export const ja: Messages = {
   noIncidents: '対応中のインシデントはありません。',
   crossCarrier: '複数事業者',
   singleOrg: '現在は自組織のみ',
+  singleOther: '単一組織',
   organisations: '組織',
   signals: '情報',
   publishTitle: '情報の登録',

@@ -17,6 +17,7 @@ interface IncidentView {
   orgCount: number;
   signalCount: number;
   lastSeen: string;
+  participants: { pseudonym: string; isViewerOrganization: boolean }[];
 }
 
 const MAX_SHOWN = 200;
@@ -96,7 +97,11 @@ export function FeedPage({ client, token, ownOrgId }: { client: Client | null; t
           <article key={incident.id} className={`incident ${incident.crossCarrier ? 'cross' : ''}`} data-incident-id={incident.id}>
             <header>
               <span className={`status ${incident.crossCarrier ? 'status-cross' : ''}`}>
-                {incident.crossCarrier ? t.crossCarrier : t.singleOrg}
+                {incident.crossCarrier
+                  ? t.crossCarrier
+                  : incident.participants.some((participant) => participant.isViewerOrganization)
+                    ? t.singleOrg
+                    : t.singleOther}
               </span>
               <span>
                 {incident.orgCount} {t.organisations} · {incident.signalCount} {t.signals}

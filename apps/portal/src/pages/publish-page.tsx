@@ -31,7 +31,7 @@ const DETAILS_FIELD: Record<SignalKind, string> = {
 /** datetime-local values are read as JST wall-clock time. */
 const fromJstInput = (value: string) => (value ? new Date(`${value}:00+09:00`).toISOString() : null);
 const nowJstInput = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 16);
-const numberOrNull = (value: string) => (value.trim() === '' ? null : Number(value));
+const numberOrNull = (value: string | undefined) => (value === undefined || value.trim() === '' ? null : Number(value));
 const list = (value: string, separator: RegExp) => value.split(separator).map((item) => item.trim()).filter(Boolean);
 
 function detailsOf(kind: SignalKind, form: Form): Record<string, unknown> {
@@ -92,20 +92,20 @@ export function PublishPage({ token, ownOrgId }: { token: string; ownOrgId: stri
     setErrors({});
     setGeneralError(null);
     setResult(null);
-    const signal = {
-      sourceRef: form.sourceRef,
-      kind,
-      severity: form.severity,
-      tlp: form.tlp,
-      recipientOrgIds: form.tlp === TlpLabel.RED ? recipients : null,
-      observedStart: fromJstInput(form.observedStart),
-      observedEnd: fromJstInput(form.observedEnd ?? ''),
-      regions,
-      service: form.service || null,
-      text: form.text || null,
-      [DETAILS_FIELD[kind]]: detailsOf(kind, form),
-    };
     try {
+      const signal = {
+        sourceRef: form.sourceRef,
+        kind,
+        severity: form.severity,
+        tlp: form.tlp,
+        recipientOrgIds: form.tlp === TlpLabel.RED ? recipients : null,
+        observedStart: fromJstInput(form.observedStart),
+        observedEnd: fromJstInput(form.observedEnd ?? ''),
+        regions,
+        service: form.service || null,
+        text: form.text || null,
+        [DETAILS_FIELD[kind]]: detailsOf(kind, form),
+      };
       const data = await graphqlRequest<PublishResult>(PUBLISH, { signals: [signal] }, token);
       setResult(data.publishSignals[0]);
       setForm((current) => ({ ...current, sourceRef: crypto.randomUUID() }));
