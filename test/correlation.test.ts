@@ -79,6 +79,34 @@ describe('correlation into incidents', () => {
     expect(nttDrop.incident.id).toBe(leak.incident.id);
   });
 
+  it("joins an outage of a carrier whose network the leak crossed, as KDDI's routers were in 2017", async () => {
+    const at = scenarioTime();
+    const leak = await publish(m.isac, route(at, { originAsn: 64889, asPath: [64501, 64496, 64889] }));
+    const kddiOutage = await publish(m.kddi, {
+      sourceRef: `gw-${Math.random()}`,
+      kind: 'SERVICE_OUTAGE',
+      severity: 'CRITICAL',
+      tlp: 'AMBER',
+      observedStart: at(5),
+      observedEnd: at(60),
+      regions: ['NATIONWIDE'],
+      service: 'enterprise-gateway',
+      serviceOutage: { symptom: 'DEGRADED' },
+    });
+    expect(kddiOutage.incident.id).toBe(leak.incident.id);
+    const unrelated = await publish(m.softbank, {
+      sourceRef: `gw-${Math.random()}`,
+      kind: 'SERVICE_OUTAGE',
+      severity: 'CRITICAL',
+      tlp: 'AMBER',
+      observedStart: at(5),
+      regions: ['27'],
+      service: 'mail',
+      serviceOutage: { symptom: 'DEGRADED' },
+    });
+    expect(unrelated.incident.id).not.toBe(leak.incident.id);
+  });
+
   it('joins a traffic drop whose peer ASN is on a route anomaly path', async () => {
     const at = scenarioTime();
     const leak = await publish(m.isac, route(at, { originAsn: 64888, asPath: [64600, 64601, 64888] }));

@@ -4,6 +4,7 @@ import { ConfigError, HubConfig, loadHubConfig } from './config/hub-config.js';
 import { createRootLogger } from './common/logger.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { startHub } from './hub.js';
+import { replay2017 } from './replay/replay-2017.js';
 import { DemoSeedResult, SeedService } from './seed/seed.service.js';
 import { startPortalServer } from '../../portal/server/portal-server.js';
 
@@ -35,6 +36,10 @@ async function main(): Promise<void> {
   if (embedded) config.DATABASE_URL = embedded.url;
   const hub = await startHub(config, logger);
   const demo = config.HUB_DEMO_SEED ? await hub.app.get(SeedService).seedDemo() : null;
+  if (demo?.created) {
+    // The demo opens on the 2017-08-25 route leak, already correlated across carriers.
+    await replay2017({ hubUrl: hub.url, speed: Infinity, historical: true, runId: 'demo', log: (line) => logger.info({ replay: '2017' }, line) });
+  }
   const portal = existsSync(PORTAL_DIST)
     ? await startPortalServer({ port: portalPort, host: config.HUB_HOST, hubPublicUrl: config.publicUrl })
     : null;
@@ -67,7 +72,14 @@ function banner(config: HubConfig, hubUrl: string, portalUrl: string | null, dem
       lines.push('', '  Partner API key (shown once; send as X-Api-Key):', `    ${demo.partnerApiKey}`);
     }
   }
-  lines.push('', '  Stop with Ctrl+C.', '');
+  lines.push(
+    '',
+    '  Replay the 2017-08-25 route leak live (sign in as noc@ntt-com.example first):',
+    `    npm run replay:2017 -- --hub ${hubUrl} --speed 30`,
+    '',
+    '  Stop with Ctrl+C.',
+    '',
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -17,7 +17,9 @@ import { SignalKind } from '@kessetsu/schema';
  * - a route anomaly whose origin ASN belongs to member X joins X's traffic-drop or
  *   outage incident, and X's later traffic drops and outages join the route anomaly's;
  * - a traffic drop whose peer ASN appears in a route anomaly (its AS path, origin or
- *   leaking ASN) joins that route anomaly's incident.
+ *   leaking ASN) joins that route anomaly's incident;
+ * - a traffic drop or outage of member X joins a route anomaly whose AS path runs
+ *   through one of X's ASNs (the leak crossed X's network, as it crossed KDDI's).
  * MAINTENANCE (planned work) never forms incidents; it is shown beside them.
  */
 export interface CorrelatableSignal {
@@ -28,8 +30,11 @@ export interface CorrelatableSignal {
   details: Record<string, unknown>;
 }
 
-/** Resolves which member organisations registered an ASN. */
-export type AsnOwners = (asn: number) => readonly string[];
+/** Which member organisations registered which ASNs. */
+export interface AsnDirectory {
+  ownersOf(asn: number): readonly string[];
+  asnsOf(orgId: string): readonly number[];
+}
 
 export interface CorrelationTerms {
   /** What the signal's incident offers to later signals. */
@@ -53,8 +58,9 @@ function routeAsns(details: Record<string, unknown>): { origin: number | null; l
   };
 }
 
-export function correlationTerms(signal: CorrelatableSignal, asnOwners: AsnOwners): CorrelationTerms | null {
+export function correlationTerms(signal: CorrelatableSignal, asns: AsnDirectory): CorrelationTerms | null {
   const service = signal.service ?? NO_SERVICE;
+  const throughOwnNetwork = asns.asnsOf(signal.orgId).map((asn) => `route-asn:${asn}`);
   switch (signal.kind) {
     case SignalKind.MAINTENANCE:
       return null;
@@ -63,13 +69,17 @@ export function correlationTerms(signal: CorrelatableSignal, asnOwners: AsnOwner
       const own = signal.regions.map((region) => `drop:${region}:${service}:${peer ?? NO_PEER}`);
       return {
         keys: [...own, `victim:${signal.orgId}`],
-        probes: [...own, `route-victim:${signal.orgId}`, ...(peer === null ? [] : [`route-asn:${peer}`])],
+        probes: [...own, `route-victim:${signal.orgId}`, ...throughOwnNetwork, ...(peer === null ? [] : [`route-asn:${peer}`])],
         prefixes: [],
       };
     }
     case SignalKind.SERVICE_OUTAGE: {
       const own = signal.regions.map((region) => `outage:${service}:${region}`);
-      return { keys: [...own, `victim:${signal.orgId}`], probes: [...own, `route-victim:${signal.orgId}`], prefixes: [] };
+      return {
+        keys: [...own, `victim:${signal.orgId}`],
+        probes: [...own, `route-victim:${signal.orgId}`, ...throughOwnNetwork],
+        prefixes: [],
+      };
     }
     case SignalKind.RESOLVER_FAILURE: {
       const domains = Array.isArray(signal.details.domains) && signal.details.domains.length > 0
@@ -85,7 +95,7 @@ export function correlationTerms(signal: CorrelatableSignal, asnOwners: AsnOwner
       if (origin !== null) {
         keys.push(`route-origin:${origin}`);
         probes.push(`route-origin:${origin}`);
-        for (const owner of asnOwners(origin)) {
+        for (const owner of asns.ownersOf(origin)) {
           keys.push(`route-victim:${owner}`);
           probes.push(`victim:${owner}`);
         }

@@ -83,10 +83,10 @@ export class CorrelationService {
 
   async correlate(manager: EntityManager, signals: StoredSignal[]): Promise<CorrelationOutcome> {
     const marginMs = this.config.HUB_CORRELATION_MARGIN_MINUTES * 60_000;
-    const asnOwners = await this.organisations.asnOwners();
+    const asns = await this.organisations.asnDirectory();
     const batch = new BatchState();
     for (const signal of signals) {
-      const terms = correlationTerms(signal, asnOwners);
+      const terms = correlationTerms(signal, asns);
       if (!terms) continue;
       const window = signalWindow(signal.observedStart, signal.observedEnd, signal.publishedAt);
       let incident = batch.localMatch(terms.probes, terms.prefixes, window, marginMs);

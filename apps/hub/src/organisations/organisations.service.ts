@@ -69,14 +69,16 @@ export class OrganisationsService {
     }
   }
 
-  /** Who registered each ASN, read fresh so organisations created by another hub process count. */
-  async asnOwners(): Promise<(asn: number) => readonly string[]> {
+  /** Who registered which ASN, read fresh so organisations created by another hub process count. */
+  async asnDirectory(): Promise<{ ownersOf(asn: number): string[]; asnsOf(orgId: string): number[] }> {
     const owners = new Map<number, string[]>();
+    const asnsByOrg = new Map<string, number[]>();
     for (const organisation of await this.organisations.find()) {
       this.cache.set(organisation.id, organisation);
+      asnsByOrg.set(organisation.id, organisation.asns);
       for (const asn of organisation.asns) owners.set(asn, [...(owners.get(asn) ?? []), organisation.id]);
     }
-    return (asn) => owners.get(asn) ?? [];
+    return { ownersOf: (asn) => owners.get(asn) ?? [], asnsOf: (orgId) => asnsByOrg.get(orgId) ?? [] };
   }
 
   cached(id: string): OrganisationEntity | null {

@@ -21,6 +21,8 @@ export interface DemoSeedResult {
   logins: DemoLogin[];
   /** Only on the run that created it: keys are shown once. */
   partnerApiKey: string | null;
+  /** True when this run created the demo organisations. */
+  created: boolean;
 }
 
 @Injectable()
@@ -48,9 +50,11 @@ export class SeedService {
   /** Idempotent: creates what is missing of the demo organisations, logins and partner key. */
   async seedDemo(): Promise<DemoSeedResult> {
     let partnerApiKey: string | null = null;
+    let created = false;
     for (const demo of DEMO_ORGANISATIONS) {
       let organisation = await this.organisations.findByName(demo.name);
       if (!organisation) {
+        created = true;
         organisation = await this.organisations.insert(demo);
         if (demo.kind === OrgKind.PARTNER) {
           const created = await this.apiKeys.insert(organisation.id, 'demo ingest', [ApiKeyScope.SIGNALS_PUBLISH, ApiKeyScope.SIGNALS_READ], null);
@@ -69,6 +73,7 @@ export class SeedService {
         password: DEMO_PASSWORD,
       })),
       partnerApiKey,
+      created,
     };
   }
 }
