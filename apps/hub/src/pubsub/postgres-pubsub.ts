@@ -30,6 +30,8 @@ export class PostgresPubSub extends PubSubEngine {
   ) {
     super();
     this.publisherPool = new pg.Pool({ connectionString, max: 2, application_name: 'kessetsu-notify' });
+    // An idle connection the server drops must not crash the process; the next publish reconnects.
+    this.publisherPool.on('error', (error) => this.logger.warn({ err: error }, 'NOTIFY connection lost'));
   }
 
   async connect(): Promise<void> {
