@@ -1,14 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { OrgKind } from '@kessetsu/schema';
 import { startPortalServer, type RunningPortal } from '../../apps/portal/server/portal-server.js';
 import { graphqlOk } from '../support/graphql-request.util.js';
 import { Member, seedMembers, TEST_PASSWORD } from '../support/seed-orgs.util.js';
 import { PUBLISH, trafficDrop } from '../support/signal-fixtures.util.js';
+import { launchBrowser, SCREENSHOTS } from '../support/browser.util.js';
 import { startTestHub, TestHub } from '../support/test-hub.util.js';
-
-export const SCREENSHOTS = 'test-results/screenshots';
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** A carrier NOC in a real browser: signs in, watches another carrier's signal arrive anonymised, publishes. */
 describe('portal in Chromium', () => {
@@ -19,14 +16,10 @@ describe('portal in Chromium', () => {
   let m: Record<'ntt' | 'kddi', Member>;
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     hub = await startTestHub();
     portal = await startPortalServer({ port: 0, host: '127.0.0.1', hubPublicUrl: hub.url });
     m = await seedMembers(hub, { ntt: { kind: OrgKind.CARRIER, asns: [4713] }, kddi: { kind: OrgKind.CARRIER, asns: [2516] } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
 
@@ -71,10 +64,7 @@ describe('portal in Chromium', () => {
     await page.locator('input[name="dropPercent"]').fill('150');
     await page.getByRole('button', { name: 'Publish', exact: true }).last().click();
     const error = page.locator('[data-field="trafficDrop.dropPercent"]');
-    await error.waitFor({ timeout: 5000 }).catch(async (failure) => {
-      await page.screenshot({ path: `${SCREENSHOTS}/debug.png`, fullPage: true });
-      throw failure;
-    });
+    await error.waitFor();
     expect(await error.textContent()).toMatch(/100/);
     await page.screenshot({ path: `${SCREENSHOTS}/publish-error-en.png` });
 

@@ -2,18 +2,21 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Client } from 'graphql-ws';
 import { openLiveConnection, type ConnectionState } from './api/live-feed.ts';
 import { LanguageContext, MESSAGES, storeLanguage, storedLanguage, type Language } from './i18n/index.ts';
+import { AdminPage } from './pages/admin-page.tsx';
+import { AggregatesPage } from './pages/aggregates-page.tsx';
 import { FeedPage } from './pages/feed-page.tsx';
+import { IncidentPage } from './pages/incident-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
 import { PublishPage } from './pages/publish-page.tsx';
+import { StatusPage } from './pages/status-page.tsx';
+import { navigate, useRoute } from './router.ts';
 import { loadSession, saveSession, type Session } from './session.ts';
-
-type Page = 'feed' | 'publish';
 
 export function App() {
   const [language, setLanguage] = useState<Language>(storedLanguage);
   const [session, setSession] = useState<Session | null>(loadSession);
   const [notice, setNotice] = useState<string | null>(null);
-  const [page, setPage] = useState<Page>('feed');
+  const [page = 'feed', pageId] = useRoute();
   const [client, setClient] = useState<Client | null>(null);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const t = MESSAGES[language];
@@ -61,18 +64,17 @@ export function App() {
           <strong>{t.appName}</strong>
           <span>{t.tagline}</span>
         </div>
-        {session && (
-          <nav>
-            <button className={page === 'feed' ? 'active' : ''} onClick={() => setPage('feed')}>
-              {t.navFeed}
-            </button>
-            {session.viewer.permissions.includes('signals:publish') && (
-              <button className={page === 'publish' ? 'active' : ''} onClick={() => setPage('publish')}>
-                {t.navPublish}
+        <nav>
+          {session &&
+            navItems(session).map(([route, label]) => (
+              <button key={route} className={page === route ? 'active' : ''} onClick={() => navigate(route)}>
+                {t[label]}
               </button>
-            )}
-          </nav>
-        )}
+            ))}
+          <button className={page === 'status' ? 'active' : ''} onClick={() => navigate('status')}>
+            {t.navStatus}
+          </button>
+        </nav>
         <div className="who">
           {session && (
             <>
@@ -91,10 +93,34 @@ export function App() {
         </div>
       </header>
       <main>
-        {!session && <LoginPage onSignedIn={signIn} notice={notice} />}
-        {session && page === 'feed' && <FeedPage client={client} token={session.token} ownOrgId={session.viewer.organization.id} />}
-        {session && page === 'publish' && <PublishPage token={session.token} ownOrgId={session.viewer.organization.id} />}
+        {page === 'status' ? <StatusPage /> : session ? <SignedIn session={session} client={client} page={page} pageId={pageId} /> : <LoginPage onSignedIn={signIn} notice={notice} />}
       </main>
     </LanguageContext.Provider>
   );
+}
+
+const can = (session: Session, permission: string) => session.viewer.permissions.includes(permission);
+
+function navItems(session: Session): [string, 'navFeed' | 'navPublish' | 'navAggregates' | 'navAdmin'][] {
+  const items: [string, 'navFeed' | 'navPublish' | 'navAggregates' | 'navAdmin'][] = [['feed', 'navFeed']];
+  if (can(session, 'signals:publish')) items.push(['publish', 'navPublish']);
+  items.push(['aggregates', 'navAggregates']);
+  if (can(session, 'org:admin') || can(session, 'hub:admin')) items.push(['admin', 'navAdmin']);
+  return items;
+}
+
+function SignedIn({ session, client, page, pageId }: { session: Session; client: Client | null; page: string; pageId?: string }) {
+  const ownOrgId = session.viewer.organization.id;
+  switch (page) {
+    case 'publish':
+      return <PublishPage token={session.token} ownOrgId={ownOrgId} />;
+    case 'incidents':
+      return pageId ? <IncidentPage id={pageId} token={session.token} ownOrgId={ownOrgId} canCurate={can(session, 'incidents:curate')} /> : null;
+    case 'aggregates':
+      return <AggregatesPage token={session.token} canAdvise={can(session, 'advisories:publish')} />;
+    case 'admin':
+      return <AdminPage token={session.token} ownOrgId={ownOrgId} hubAdmin={can(session, 'hub:admin')} />;
+    default:
+      return <FeedPage client={client} token={session.token} ownOrgId={ownOrgId} />;
+  }
 }

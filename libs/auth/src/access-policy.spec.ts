@@ -1,64 +1,200 @@
-import { OrgKind, TlpLabel, UserRole, ApiKeyScope } from '@kessetsu/schema';
-import { aggregateScope, canView, disclosureFor, incidentAudienceOf, combineLabels } from './access-policy.js';
+import { ApiKeyScope, OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
+import {
+  aggregateScope,
+  audienceOf,
+  canSeeIdentity,
+  canView,
+  combineLabels,
+  disclosureFor,
+  incidentAudienceOf,
+  SharedRecord,
+} from './access-policy.js';
 import { ANONYMOUS_VIEWER, Viewer } from './viewer.js';
 
-const user = (orgId: string, orgKind: OrgKind, role = UserRole.VIEWER): Viewer => ({
+const PUBLISHER = 'org-publisher';
+const NAMED = 'org-named';
+const OTHER = 'org-other';
+
+const user = (orgId: string, orgKind: OrgKind, role: UserRole): Viewer => ({
   principal: 'user',
   orgId,
   orgKind,
   role,
   scopes: [],
-  userId: `u-${orgId}`,
+  userId: `user-of-${orgId}`,
   apiKeyId: null,
   expiresAt: null,
 });
-const key = (orgId: string, orgKind: OrgKind, scopes: ApiKeyScope[]): Viewer => ({
+
+const apiKey = (orgId: string, orgKind: OrgKind, scopes: ApiKeyScope[]): Viewer => ({
   principal: 'api-key',
   orgId,
   orgKind,
   role: null,
   scopes,
   userId: null,
-  apiKeyId: `k-${orgId}`,
+  apiKeyId: `key-of-${orgId}`,
   expiresAt: null,
 });
 
-/** The design brief's table, written out independently of the module under test. */
-const RECEIVES: Record<TlpLabel, (viewer: { kind: OrgKind | null; own: boolean; named: boolean }) => boolean> = {
-  [TlpLabel.CLEAR]: () => true,
-  [TlpLabel.GREEN]: ({ kind }) => kind !== null,
-  [TlpLabel.AMBER]: ({ kind, own }) => own || kind === OrgKind.CARRIER || kind === OrgKind.ISAC || kind === OrgKind.MINISTRY,
-  [TlpLabel.AMBER_STRICT]: ({ kind, own }) => own || kind === OrgKind.MINISTRY,
-  [TlpLabel.RED]: ({ kind, own, named }) => own || named || kind === OrgKind.MINISTRY,
+/**
+ * The design brief's "Access tiers" table, written out as data. The publishing org
+ * always receives its own record and is not listed here.
+ */
+const ALL_KINDS = [OrgKind.CARRIER, OrgKind.ISAC, OrgKind.MINISTRY, OrgKind.PARTNER];
+const DELIVERED_TO: Record<TlpLabel, { publicView: boolean; orgKinds: OrgKind[]; namedRecipients: boolean }> = {
+  [TlpLabel.CLEAR]: { publicView: true, orgKinds: ALL_KINDS, namedRecipients: false },
+  [TlpLabel.GREEN]: { publicView: false, orgKinds: ALL_KINDS, namedRecipients: false },
+  [TlpLabel.AMBER]: { publicView: false, orgKinds: [OrgKind.CARRIER, OrgKind.ISAC, OrgKind.MINISTRY], namedRecipients: false },
+  [TlpLabel.AMBER_STRICT]: { publicView: false, orgKinds: [OrgKind.MINISTRY], namedRecipients: false },
+  [TlpLabel.RED]: { publicView: false, orgKinds: [OrgKind.MINISTRY], namedRecipients: true },
 };
 
-const kinds = [OrgKind.CARRIER, OrgKind.ISAC, OrgKind.MINISTRY, OrgKind.PARTNER];
-const cases = Object.values(TlpLabel).flatMap((tlp) =>
-  [null, ...kinds].flatMap((kind) =>
-    (['own', 'named', 'other'] as const)
-      .filter((relation) => kind !== null || relation === 'other')
-      .map((relation) => ({ tlp, kind, relation })),
+type Credential = 'user:VIEWER' | 'user:PUBLISHER' | 'key:signals:read' | 'key:signals:publish';
+type Relation = 'own org' | 'named recipient' | 'unrelated';
+
+const CREDENTIALS: Credential[] = ['user:VIEWER', 'user:PUBLISHER', 'key:signals:read', 'key:signals:publish'];
+const RELATIONS: Relation[] = ['own org', 'named recipient', 'unrelated'];
+const ORG_OF: Record<Relation, string> = { 'own org': PUBLISHER, 'named recipient': NAMED, unrelated: OTHER };
+
+function viewerFor(credential: Credential, orgId: string, kind: OrgKind): Viewer {
+  switch (credential) {
+    case 'user:VIEWER':
+      return user(orgId, kind, UserRole.VIEWER);
+    case 'user:PUBLISHER':
+      return user(orgId, kind, UserRole.PUBLISHER);
+    case 'key:signals:read':
+      return apiKey(orgId, kind, [ApiKeyScope.SIGNALS_READ]);
+    case 'key:signals:publish':
+      return apiKey(orgId, kind, [ApiKeyScope.SIGNALS_PUBLISH]);
+  }
+}
+
+/** The named recipient list also names the publisher itself and repeats an entry. */
+const recordOf = (tlp: TlpLabel): SharedRecord => ({ tlp, publisherOrgId: PUBLISHER, recipientOrgIds: [NAMED, PUBLISHER, NAMED] });
+
+interface Row {
+  tlp: TlpLabel;
+  kind: OrgKind;
+  credential: Credential;
+  relation: Relation;
+  visible: boolean;
+  identity: boolean;
+}
+
+/**
+ * A credential that may read signals receives what the table delivers to its org; a
+ * publish-only key receives only its own org's records and what the public view shows.
+ */
+const rows: Row[] = Object.values(TlpLabel).flatMap((tlp) =>
+  ALL_KINDS.flatMap((kind) =>
+    CREDENTIALS.flatMap((credential) =>
+      RELATIONS.map((relation) => {
+        const tier = DELIVERED_TO[tlp];
+        const own = relation === 'own org';
+        const reads = credential !== 'key:signals:publish';
+        const visible =
+          own ||
+          tier.publicView ||
+          (reads && (tier.orgKinds.includes(kind) || (tier.namedRecipients && relation === 'named recipient')));
+        const identity = own || kind === OrgKind.MINISTRY;
+        return { tlp, kind, credential, relation, visible, identity };
+      }),
+    ),
   ),
 );
 
-describe('access policy', () => {
-  it.each(cases)('$tlp to a $kind viewer ($relation)', ({ tlp, kind, relation }) => {
-    const viewer = kind === null ? ANONYMOUS_VIEWER : user(relation === 'own' ? 'publisher' : relation === 'named' ? 'named' : 'other', kind);
-    const record = { tlp, publisherOrgId: 'publisher', recipientOrgIds: ['named', 'named', 'publisher'] };
-    const expected = RECEIVES[tlp]({ kind, own: relation === 'own', named: relation === 'named' && tlp === TlpLabel.RED });
-    expect(canView(viewer, record)).toBe(expected);
-    const disclosure = disclosureFor(viewer, record);
-    const identity = kind !== null && (relation === 'own' || kind === OrgKind.MINISTRY);
-    expect(disclosure).toEqual(expected ? { identity, rawText: identity } : null);
+/**
+ * BUG (reported, not fixed here): a publish-only key whose org is named on a TLP:RED
+ * record can read it, although the same key cannot read GREEN or AMBER records of others.
+ */
+const isKnownBug = (row: Row) =>
+  row.credential === 'key:signals:publish' && row.relation === 'named recipient' && row.tlp === TlpLabel.RED;
+
+describe('access policy: the brief\'s TLP table', () => {
+  it('covers every label, org kind, credential and relation', () => {
+    expect(rows).toHaveLength(5 * 4 * 4 * 3);
   });
 
-  it('gives a publish-only key its own records and nothing beyond public ones', () => {
-    const publishOnly = key('publisher', OrgKind.PARTNER, [ApiKeyScope.SIGNALS_PUBLISH]);
-    expect(canView(publishOnly, { tlp: TlpLabel.AMBER_STRICT, publisherOrgId: 'publisher', recipientOrgIds: [] })).toBe(true);
-    expect(canView(publishOnly, { tlp: TlpLabel.GREEN, publisherOrgId: 'other', recipientOrgIds: [] })).toBe(false);
-    expect(canView(publishOnly, { tlp: TlpLabel.CLEAR, publisherOrgId: 'other', recipientOrgIds: [] })).toBe(true);
+  it.each(rows.filter((row) => !isKnownBug(row)))(
+    'TLP:$tlp to $kind $credential ($relation): visible=$visible identity=$identity',
+    ({ tlp, kind, credential, relation, visible, identity }) => {
+      const viewer = viewerFor(credential, ORG_OF[relation], kind);
+      const record = recordOf(tlp);
+      expect(canView(viewer, record)).toBe(visible);
+      expect(canSeeIdentity(viewer, record)).toBe(identity);
+      expect(disclosureFor(viewer, record)).toEqual(visible ? { identity, rawText: identity } : null);
+    },
+  );
+
+  it.failing.each(rows.filter(isKnownBug))(
+    'KNOWN BUG: TLP:$tlp to $kind $credential ($relation) should be withheld',
+    ({ tlp, kind, credential, relation }) => {
+      const viewer = viewerFor(credential, ORG_OF[relation], kind);
+      expect(canView(viewer, recordOf(tlp))).toBe(false);
+      expect(disclosureFor(viewer, recordOf(tlp))).toBeNull();
+    },
+  );
+
+  it.each(Object.values(TlpLabel).map((tlp) => ({ tlp, visible: DELIVERED_TO[tlp].publicView })))(
+    'TLP:$tlp to the anonymous public view: visible=$visible, never with identity',
+    ({ tlp, visible }) => {
+      const record = recordOf(tlp);
+      expect(canView(ANONYMOUS_VIEWER, record)).toBe(visible);
+      expect(canSeeIdentity(ANONYMOUS_VIEWER, record)).toBe(false);
+      expect(disclosureFor(ANONYMOUS_VIEWER, record)).toEqual(visible ? { identity: false, rawText: false } : null);
+    },
+  );
+});
+
+describe('access policy: particular cases', () => {
+  const ministry = user('org-ministry', OrgKind.MINISTRY, UserRole.VIEWER);
+  const carrier = user(OTHER, OrgKind.CARRIER, UserRole.PUBLISHER);
+
+  it.each([TlpLabel.AMBER_STRICT, TlpLabel.RED])('the ministry sees %s records of others, with identity and raw text', (tlp) => {
+    const record: SharedRecord = { tlp, publisherOrgId: PUBLISHER, recipientOrgIds: tlp === TlpLabel.RED ? [NAMED] : [] };
+    expect(disclosureFor(ministry, record)).toEqual({ identity: true, rawText: true });
   });
 
+  it('a RED record naming only its publisher reaches nobody else but the ministry', () => {
+    const record: SharedRecord = { tlp: TlpLabel.RED, publisherOrgId: PUBLISHER, recipientOrgIds: [PUBLISHER, PUBLISHER] };
+    expect(canView(carrier, record)).toBe(false);
+    expect(canView(user(PUBLISHER, OrgKind.CARRIER, UserRole.VIEWER), record)).toBe(true);
+    expect(canView(ministry, record)).toBe(true);
+  });
+
+  it('duplicated or self-naming recipients neither grant nor repeat anything in the audience', () => {
+    const audience = audienceOf({ tlp: TlpLabel.RED, publisherOrgId: PUBLISHER, recipientOrgIds: [NAMED, NAMED, PUBLISHER] });
+    expect(new Set(audience).size).toBe(audience.length);
+    expect(canView(carrier, { tlp: TlpLabel.RED, publisherOrgId: PUBLISHER, recipientOrgIds: [NAMED, NAMED, PUBLISHER] })).toBe(false);
+  });
+
+  it('recipients on a non-RED record give the named org nothing beyond its label', () => {
+    const partner = user(NAMED, OrgKind.PARTNER, UserRole.VIEWER);
+    expect(canView(partner, { tlp: TlpLabel.AMBER, publisherOrgId: PUBLISHER, recipientOrgIds: [NAMED] })).toBe(false);
+    expect(canView(partner, { tlp: TlpLabel.AMBER_STRICT, publisherOrgId: PUBLISHER, recipientOrgIds: [NAMED] })).toBe(false);
+  });
+
+  it('a named recipient sees a RED record without its publisher identity or raw text', () => {
+    const named = user(NAMED, OrgKind.CARRIER, UserRole.VIEWER);
+    expect(disclosureFor(named, { tlp: TlpLabel.RED, publisherOrgId: PUBLISHER, recipientOrgIds: [NAMED] })).toEqual({
+      identity: false,
+      rawText: false,
+    });
+  });
+
+  it('a publish-only key reads back its own org\'s records at every label', () => {
+    const key = apiKey(PUBLISHER, OrgKind.PARTNER, [ApiKeyScope.SIGNALS_PUBLISH]);
+    for (const tlp of Object.values(TlpLabel)) {
+      expect(disclosureFor(key, { tlp, publisherOrgId: PUBLISHER, recipientOrgIds: tlp === TlpLabel.RED ? [NAMED] : [] })).toEqual({
+        identity: true,
+        rawText: true,
+      });
+    }
+  });
+});
+
+describe('access policy: incidents, labels and aggregates', () => {
   it('shows an incident to its participants whatever its label', () => {
     const audience = incidentAudienceOf({ tlp: TlpLabel.AMBER_STRICT, participantOrgIds: ['a', 'b'], recipientOrgIds: [] });
     expect(audience).toEqual(expect.arrayContaining(['org:a', 'org:b', 'kind:MINISTRY']));
@@ -74,9 +210,15 @@ describe('access policy', () => {
   });
 
   it('scopes aggregates: the ministry counts everything unsuppressed, others never count AMBER_STRICT or RED', () => {
-    expect(aggregateScope(user('m', OrgKind.MINISTRY))).toEqual({ labels: Object.values(TlpLabel), suppressSmallCells: false });
-    expect(aggregateScope(user('c', OrgKind.CARRIER))).toEqual({ labels: [TlpLabel.CLEAR, TlpLabel.GREEN, TlpLabel.AMBER], suppressSmallCells: true });
-    expect(aggregateScope(user('p', OrgKind.PARTNER))).toEqual({ labels: [TlpLabel.CLEAR, TlpLabel.GREEN], suppressSmallCells: true });
+    expect(aggregateScope(user('m', OrgKind.MINISTRY, UserRole.VIEWER))).toEqual({
+      labels: [TlpLabel.CLEAR, TlpLabel.GREEN, TlpLabel.AMBER, TlpLabel.AMBER_STRICT, TlpLabel.RED],
+      suppressSmallCells: false,
+    });
+    expect(aggregateScope(user('c', OrgKind.CARRIER, UserRole.VIEWER))).toEqual({
+      labels: [TlpLabel.CLEAR, TlpLabel.GREEN, TlpLabel.AMBER],
+      suppressSmallCells: true,
+    });
+    expect(aggregateScope(user('p', OrgKind.PARTNER, UserRole.VIEWER))).toEqual({ labels: [TlpLabel.CLEAR, TlpLabel.GREEN], suppressSmallCells: true });
     expect(aggregateScope(ANONYMOUS_VIEWER)).toEqual({ labels: [TlpLabel.CLEAR], suppressSmallCells: true });
   });
 });

@@ -39,3 +39,38 @@ export const ORGANISATIONS = `{ organizations { id name kind } }`;
 export const PUBLISH = `mutation Publish($signals: [SignalInput!]!) {
   publishSignals(signals: $signals) { duplicate signal { ${SIGNAL_FIELDS} } incident { id status otherOrgCount } }
 }`;
+
+export const INCIDENT = `query Incident($id: ID!) {
+  incident(id: $id) {
+    ${INCIDENT_FIELDS} tlp note openedAt resolvedAt services
+    participants { pseudonym isViewerOrganization organization { name } }
+    timeline { type at actor fromStatus toStatus kind description }
+    signals { ${SIGNAL_FIELDS} }
+    plannedWork { ${SIGNAL_FIELDS} }
+  }
+}`;
+
+export const CURATE = `mutation Curate($id: ID!, $input: CurateIncidentInput!) { curateIncident(id: $id, input: $input) { id } }`;
+
+export const AGGREGATES = `query Aggregates($from: DateTime!, $to: DateTime!, $bucket: AggregateBucket!, $groupBy: [AggregateDimension!]) {
+  aggregates(from: $from, to: $to, bucket: $bucket, groupBy: $groupBy) {
+    k everyCellShown gridComplete cells { bucketStart kind region suppressed signalCount orgCount }
+  }
+}`;
+
+export const ADVISORIES = `{ advisories(first: 20) { edges { node { id title body tlp publishedAt issuer { name } } } } }`;
+
+export const PUBLISH_ADVISORY = `mutation Advise($input: PublishAdvisoryInput!) { publishAdvisory(input: $input) { id } }`;
+
+export const ADMIN_ORGANISATIONS = `{ organizations { id name kind asns regions } }`;
+export const CREATE_ORGANISATION = `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }`;
+export const USERS = `query($orgId: ID!) { users(orgId: $orgId) { id email displayName role active } }`;
+export const CREATE_USER = `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`;
+export const API_KEYS = `query($orgId: ID!) { apiKeys(orgId: $orgId) { id name keyId scopes createdAt revokedAt } }`;
+export const CREATE_API_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id } } }`;
+export const REVOKE_API_KEY = `mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`;
+
+export const PUBLIC_STATUS = `{
+  incidents(first: 50) { edges { node { id status title severity kinds regions firstSeen lastSeen } } }
+  advisories(first: 20) { edges { node { id title body publishedAt issuer { name } } } }
+}`;

@@ -5,6 +5,7 @@ import { graphqlRequest } from '../api/graphql-client.ts';
 import { subscribeResuming } from '../api/live-feed.ts';
 import { INCIDENT_FEED, OPEN_INCIDENTS, RECENT_SIGNALS, SIGNAL_FEED } from '../api/queries.ts';
 import { formatJst, regionName, useI18n } from '../i18n/index.ts';
+import { navigate } from '../router.ts';
 import { SignalCard, type SignalView } from '../signal-card.tsx';
 
 interface IncidentView {
@@ -94,7 +95,12 @@ export function FeedPage({ client, token, ownOrgId }: { client: Client | null; t
         <h2>{t.incidents}</h2>
         {open.length === 0 && <p className="empty">{t.noIncidents}</p>}
         {open.map((incident) => (
-          <article key={incident.id} className={`incident ${incident.crossCarrier ? 'cross' : ''}`} data-incident-id={incident.id}>
+          <article
+            key={incident.id}
+            className={`incident clickable ${incident.crossCarrier ? 'cross' : ''}`}
+            data-incident-id={incident.id}
+            onClick={() => navigate(`incidents/${incident.id}`)}
+          >
             <header>
               <span className={`status ${incident.crossCarrier ? 'status-cross' : ''}`}>
                 {incident.crossCarrier
