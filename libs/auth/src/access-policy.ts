@@ -30,7 +30,10 @@ export interface Disclosure {
 const PUBLIC = 'public';
 const MEMBER = 'member';
 const kindToken = (kind: OrgKind) => `kind:${kind}`;
+/** Held by every credential of the organisation: its own records. */
 const orgToken = (orgId: string) => `org:${orgId}`;
+/** Held only by credentials that may read: records others addressed to the organisation. */
+const recipientToken = (orgId: string) => `recipient:${orgId}`;
 
 const AMBER_KINDS = [OrgKind.CARRIER, OrgKind.ISAC, OrgKind.MINISTRY];
 
@@ -50,7 +53,7 @@ export function audienceOf(record: SharedRecord): string[] {
       return [
         kindToken(OrgKind.MINISTRY),
         publisher,
-        ...[...new Set(record.recipientOrgIds)].filter((id) => id !== record.publisherOrgId).map(orgToken),
+        ...[...new Set(record.recipientOrgIds)].filter((id) => id !== record.publisherOrgId).map(recipientToken),
       ];
   }
 }
@@ -62,7 +65,7 @@ export function audienceOf(record: SharedRecord): string[] {
 export function viewerTokens(viewer: Viewer): string[] {
   if (viewer.orgId === null || viewer.orgKind === null) return [PUBLIC];
   if (!hasPermission(viewer, Permission.SIGNALS_READ)) return [PUBLIC, orgToken(viewer.orgId)];
-  return [PUBLIC, MEMBER, kindToken(viewer.orgKind), orgToken(viewer.orgId)];
+  return [PUBLIC, MEMBER, kindToken(viewer.orgKind), orgToken(viewer.orgId), recipientToken(viewer.orgId)];
 }
 
 export function canView(viewer: Viewer, record: SharedRecord): boolean {

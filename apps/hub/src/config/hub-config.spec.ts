@@ -100,3 +100,12 @@ describe('loadHubConfig', () => {
     expect(refusal({ LOG_LEVEL: 'verbose', PORT: '8080' }).message).not.toContain('PORT');
   });
 });
+
+describe('empty variables', () => {
+  it('treats an empty variable as unset, so its default applies', () => {
+    const config = loadHubConfig({ PORT: '', HUB_DEMO_SEED: '', DATABASE_URL: '' });
+    expect(config.PORT).toBe(4000);
+    expect(config.HUB_DEMO_SEED).toBe(false);
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+});

@@ -13,10 +13,9 @@ import {
   validateSync,
 } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
-const emptyAsUnset = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+  typeof value === 'string' ? ['1', 'true', 'yes'].includes(value.toLowerCase()) : value;
 
 export type HubEnvironment = 'development' | 'test' | 'production';
 export type PubSubEngineName = 'memory' | 'postgres';
@@ -41,13 +40,11 @@ export class HubConfig {
   /** Public base URL of the hub, as browsers reach it. */
   @IsOptional()
   @IsString()
-  @Transform(emptyAsUnset)
   HUB_PUBLIC_URL?: string;
 
   /** When unset the hub starts an embedded Postgres under HUB_DATA_DIR. */
   @IsOptional()
   @IsString()
-  @Transform(emptyAsUnset)
   DATABASE_URL?: string;
 
   @IsString()
@@ -69,7 +66,6 @@ export class HubConfig {
   @ValidateIf((config: HubConfig) => config.HUB_ENV === 'production' || config.HUB_SECRET !== undefined)
   @IsString()
   @MinLength(32, { message: 'HUB_SECRET must be at least 32 characters' })
-  @Transform(emptyAsUnset)
   HUB_SECRET?: string;
 
   @Transform(toInt)
@@ -80,13 +76,11 @@ export class HubConfig {
 
   @IsOptional()
   @IsEmail({}, { message: 'HUB_BOOTSTRAP_ADMIN_EMAIL must be an email address' })
-  @Transform(emptyAsUnset)
   HUB_BOOTSTRAP_ADMIN_EMAIL?: string;
 
   @ValidateIf((config: HubConfig) => config.HUB_BOOTSTRAP_ADMIN_EMAIL !== undefined)
   @IsString({ message: 'HUB_BOOTSTRAP_ADMIN_PASSWORD is required with HUB_BOOTSTRAP_ADMIN_EMAIL' })
   @MinLength(12, { message: 'HUB_BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters' })
-  @Transform(emptyAsUnset)
   HUB_BOOTSTRAP_ADMIN_PASSWORD?: string;
 
   @IsIn(['memory', 'postgres'])
@@ -140,7 +134,6 @@ export class HubConfig {
 
   @IsOptional()
   @IsString()
-  @Transform(emptyAsUnset)
   HUB_PORTAL_ORIGIN?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -159,7 +152,9 @@ export class ConfigError extends Error {}
 
 /** Reads and validates the environment; throws a ConfigError naming every bad variable. */
 export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
-  const config = plainToInstance(HubConfig, { ...env }, { exposeDefaultValues: true });
+  // An empty variable means "unset": the default applies.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const config = plainToInstance(HubConfig, set, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
     const lines = errors.flatMap((error) =>

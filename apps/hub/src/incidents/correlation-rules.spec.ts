@@ -100,9 +100,11 @@ describe('correlation rules', () => {
       expect(windowsMeet({ start: at(0), end: at(10) }, { start: at(24), end: at(30) }, margin)).toBe(true);
       expect(windowsMeet({ start: at(0), end: at(10) }, { start: at(26), end: at(30) }, margin)).toBe(false);
     });
-    it('treats an open-ended signal as lasting until it was published', () => {
+    it('treats an open-ended signal as lasting until it was published, within the horizon', () => {
       expect(signalWindow(at(0), null, at(40))).toEqual({ start: at(0), end: at(40) });
       expect(signalWindow(at(0), at(5), at(40))).toEqual({ start: at(0), end: at(5) });
+      const backfilledYearsLater = new Date(Date.UTC(2026, 10, 23));
+      expect(signalWindow(at(0), null, backfilledYearsLater)).toEqual({ start: at(0), end: new Date(at(0).getTime() + 6 * 3600_000) });
     });
   });
 });

@@ -118,10 +118,21 @@ export interface TimeWindow {
   end: Date;
 }
 
-/** A signal's window: its observed start to its observed end, or to its publication while still open. */
+/**
+ * How long after its start an open-ended signal can still be "ongoing as published":
+ * beyond it the signal is a late report (a backfill or a replay), not live news.
+ */
+export const OPEN_ENDED_HORIZON_MS = 6 * 3600_000;
+
+/**
+ * A signal's window: its observed start to its observed end; while still open, to
+ * its publication (it was ongoing then), but never past the open-ended horizon.
+ */
 export function signalWindow(observedStart: Date, observedEnd: Date | null, publishedAt: Date): TimeWindow {
-  const end = observedEnd ?? (publishedAt > observedStart ? publishedAt : observedStart);
-  return { start: observedStart, end };
+  if (observedEnd) return { start: observedStart, end: observedEnd };
+  const horizon = observedStart.getTime() + OPEN_ENDED_HORIZON_MS;
+  const end = Math.min(Math.max(publishedAt.getTime(), observedStart.getTime()), horizon);
+  return { start: observedStart, end: new Date(end) };
 }
 
 export function windowsMeet(a: TimeWindow, b: TimeWindow, marginMs: number): boolean {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Client } from 'graphql-ws';
 import { Severity, SignalKind } from '../../../../libs/schema/src/enums.ts';
+import { INTERNATIONAL, NATIONWIDE, PREFECTURES } from '../../../../libs/schema/src/regions.ts';
 import { graphqlRequest } from '../api/graphql-client.ts';
 import { subscribeResuming } from '../api/live-feed.ts';
 import { INCIDENT_FEED, OPEN_INCIDENTS, RECENT_SIGNALS, SIGNAL_FEED } from '../api/queries.ts';
@@ -33,6 +34,8 @@ export function FeedPage({ client, token, ownOrgId }: { client: Client | null; t
   const { t, language } = useI18n();
   const [kind, setKind] = useState('');
   const [severity, setSeverity] = useState('');
+  const [region, setRegion] = useState('');
+  const [service, setService] = useState('');
   const [signals, setSignals] = useState<SignalView[]>([]);
   const [incidents, setIncidents] = useState<Map<string, IncidentView>>(new Map());
   const cursor = useRef<string | null>(null);
@@ -40,7 +43,12 @@ export function FeedPage({ client, token, ownOrgId }: { client: Client | null; t
 
   useEffect(() => {
     if (!client) return;
-    const filter = { kinds: kind ? [kind] : null, severities: severity ? [severity] : null };
+    const filter = {
+      kinds: kind ? [kind] : null,
+      severities: severity ? [severity] : null,
+      regions: region ? [region] : null,
+      services: service.trim() ? [service.trim().toLowerCase()] : null,
+    };
     let stop: (() => void) | null = null;
     let cancelled = false;
     setSignals([]);
@@ -65,7 +73,7 @@ export function FeedPage({ client, token, ownOrgId }: { client: Client | null; t
       cancelled = true;
       stop?.();
     };
-  }, [client, token, kind, severity]);
+  }, [client, token, kind, severity, region, service]);
 
   useEffect(() => {
     if (!client) return;
@@ -115,7 +123,7 @@ export function FeedPage({ client, token, ownOrgId }: { client: Client | null; t
             </header>
             <p>{incident.title ?? incident.kinds.map((k) => t.kinds[k]).join(' / ')}</p>
             <p className="meta">
-              {incident.regions.map((code) => regionName(code, language, t)).join('、')} · {formatJst(incident.lastSeen)}
+              {incident.regions.map((code) => regionName(code, language, t)).join('、')} · {t.lastSeen} {formatJst(incident.lastSeen)}
             </p>
           </article>
         ))}
@@ -143,6 +151,21 @@ export function FeedPage({ client, token, ownOrgId }: { client: Client | null; t
                 </option>
               ))}
             </select>
+          </label>
+          <label>
+            {t.regions}
+            <select value={region} onChange={(e) => setRegion(e.target.value)} name="region-filter">
+              <option value="">{t.all}</option>
+              {[NATIONWIDE, INTERNATIONAL, ...PREFECTURES.map((p) => p.code)].map((code) => (
+                <option key={code} value={code}>
+                  {regionName(code, language, t)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t.service}
+            <input name="service-filter" value={service} placeholder="internet, dns, mail…" onChange={(e) => setService(e.target.value)} />
           </label>
         </div>
         {signals.length === 0 && <p className="empty">{t.noSignals}</p>}

@@ -34,10 +34,9 @@ describe('isIpPrefix', () => {
     ['an object', { prefix: '203.0.113.0/24' }],
   ])('rejects %s', (_case, value) => expect(isIpPrefix(value)).toBe(false));
 
-  // BUG (reported, not fixed here): the doc comment promises "no host bits set beyond its
-  // length", but the host bits are never checked.
-  it.failing.each([
-    ['203.0.113.5/24'],
-    ['2001:db8::1/32'],
-  ])('rejects %s, which has host bits set', (value) => expect(isIpPrefix(value)).toBe(false));
+  it.each([['203.0.113.5/24'], ['2001:db8::1/32'], ['::ffff:192.0.2.1/96']])('rejects %s, which has host bits set', (value) =>
+    expect(isIpPrefix(value)).toBe(false),
+  );
+
+  it.each([['2001:db8::/32'], ['::/0'], ['::ffff:192.0.2.0/120'], ['0.0.0.0/0']])('accepts %s', (value) => expect(isIpPrefix(value)).toBe(true));
 });
