@@ -34,12 +34,16 @@ const SECURITY_HEADERS = {
 /** Serves the built portal (SPA fallback to index.html) and tells it where the hub is. */
 export function startPortalServer(options: PortalServerOptions): Promise<RunningPortal> {
   const root = resolve(options.distDir ?? 'apps/portal/dist');
-  const config = JSON.stringify({
-    hubHttpUrl: options.hubPublicUrl,
-    hubWsUrl: `${options.hubPublicUrl.replace(/^http/, 'ws')}/graphql`,
-  });
+  const hubUrl = options.hubPublicUrl.replace(/\/+$/, '');
+  const config = JSON.stringify({ hubHttpUrl: hubUrl, hubWsUrl: `${hubUrl.replace(/^http/, 'ws')}/graphql` });
   const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://portal').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? '/', 'http://portal').pathname);
+    } catch {
+      response.writeHead(400, { 'content-type': 'text/plain', ...SECURITY_HEADERS }).end('Bad request');
+      return;
+    }
     if (path === '/config.json') {
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...SECURITY_HEADERS });
       response.end(config);
@@ -47,13 +51,19 @@ export function startPortalServer(options: PortalServerOptions): Promise<Running
     }
     const candidate = normalize(join(root, path));
     const file = candidate.startsWith(root) && existsSync(candidate) && statSync(candidate).isFile() ? candidate : join(root, 'index.html');
+    if (!existsSync(file)) {
+      response.writeHead(404, { 'content-type': 'text/plain', ...SECURITY_HEADERS }).end('Portal not built: run npm run build:portal');
+      return;
+    }
     const immutable = file.includes(`${join(root, 'assets')}`);
     response.writeHead(200, {
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       ...SECURITY_HEADERS,
     });
-    createReadStream(file).pipe(response);
+    createReadStream(file)
+      .on('error', () => response.destroy())
+      .pipe(response);
   });
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject);

@@ -48,10 +48,25 @@ export async function openLiveConnection(
   });
 }
 
-/** Subscribes, re-subscribing with fresh variables (the latest cursor) whenever the stream ends. */
+/**
+ * Subscribes, and subscribes again with fresh variables (the latest cursor) whenever
+ * the stream ends or the connection comes back: graphql-ws would otherwise re-send
+ * the original `after` and replay everything since the page loaded.
+ */
 export function subscribeResuming<T>(client: Client, subscription: LiveSubscription<T>): () => void {
   let stopped = false;
   let dispose: (() => void) | null = null;
+  let dropped = false;
+  const stopWatchingClose = client.on('closed', () => (dropped = true));
+  const stopWatchingConnect = client.on('connected', () => {
+    if (!dropped) return;
+    dropped = false;
+    restart();
+  });
+  const restart = () => {
+    dispose?.();
+    start();
+  };
   const start = () => {
     if (stopped) return;
     dispose = client.subscribe<T>(
@@ -66,6 +81,8 @@ export function subscribeResuming<T>(client: Client, subscription: LiveSubscript
   start();
   return () => {
     stopped = true;
+    stopWatchingClose();
+    stopWatchingConnect();
     dispose?.();
   };
 }

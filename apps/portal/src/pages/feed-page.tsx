@@ -38,6 +38,7 @@ export function FeedPage({ client, token, ownOrgId }: { client: Client | null; t
   const [service, setService] = useState('');
   const [signals, setSignals] = useState<SignalView[]>([]);
   const [incidents, setIncidents] = useState<Map<string, IncidentView>>(new Map());
+  const [loadError, setLoadError] = useState<string | null>(null);
   const cursor = useRef<string | null>(null);
   const incidentCursor = useRef<string | null>(null);
 
@@ -52,23 +53,22 @@ export function FeedPage({ client, token, ownOrgId }: { client: Client | null; t
     let stop: (() => void) | null = null;
     let cancelled = false;
     setSignals([]);
-    void graphqlRequest<{ signals: { edges: { node: SignalView }[]; pageInfo: { endCursor: string | null } } }>(
-      RECENT_SIGNALS,
-      { filter },
-      token,
-    ).then(({ signals: page }) => {
-      if (cancelled) return;
-      cursor.current = page.pageInfo.endCursor;
-      setSignals(mergeSignals([], page.edges.map((edge) => edge.node)));
-      stop = subscribeResuming<{ signalPublished: { cursor: string; signal: SignalView } }>(client, {
-        query: SIGNAL_FEED,
-        variables: () => ({ filter, after: cursor.current }),
-        onData: ({ signalPublished }) => {
-          cursor.current = signalPublished.cursor;
-          setSignals((current) => mergeSignals(current, [signalPublished.signal]));
-        },
-      });
-    });
+    void graphqlRequest<{ signals: { edges: { node: SignalView }[]; pageInfo: { endCursor: string | null } } }>(RECENT_SIGNALS, { filter }, token)
+      .then(({ signals: page }) => {
+        if (cancelled) return;
+        setLoadError(null);
+        cursor.current = page.pageInfo.endCursor;
+        setSignals(mergeSignals([], page.edges.map((edge) => edge.node)));
+        stop = subscribeResuming<{ signalPublished: { cursor: string; signal: SignalView } }>(client, {
+          query: SIGNAL_FEED,
+          variables: () => ({ filter, after: cursor.current }),
+          onData: ({ signalPublished }) => {
+            cursor.current = signalPublished.cursor;
+            setSignals((current) => mergeSignals(current, [signalPublished.signal]));
+          },
+        });
+      })
+      .catch((error: unknown) => setLoadError(error instanceof Error ? error.message : String(error)));
     return () => {
       cancelled = true;
       stop?.();
@@ -168,7 +168,8 @@ export function FeedPage({ client, token, ownOrgId }: { client: Client | null; t
             <input name="service-filter" value={service} placeholder="internet, dns, mail…" onChange={(e) => setService(e.target.value)} />
           </label>
         </div>
-        {signals.length === 0 && <p className="empty">{t.noSignals}</p>}
+        {loadError && <p className="error" role="alert">{loadError}</p>}
+        {!loadError && signals.length === 0 && <p className="empty">{t.noSignals}</p>}
         {signals.map((signal) => (
           <SignalCard key={signal.id} signal={signal} ownOrgId={ownOrgId} />
         ))}
