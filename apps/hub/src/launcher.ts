@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { ConfigError, HubConfig, loadHubConfig } from './config/hub-config.js';
+import type { HubConfig } from './config/hub-config.js';
 import { createRootLogger } from './common/logger.js';
-import { startEmbeddedPostgres } from './database/embedded-postgres.js';
-import { startHub } from './hub.js';
+import { exitOnStartFailure, loadConfigOrExit, startHubProcess, stopOnSignals } from './hub-process.js';
 import { replay2017 } from './replay/replay-2017.js';
 import { DemoSeedResult, SeedService } from './seed/seed.service.js';
 import { startPortalServer } from '../../portal/server/portal-server.js';
@@ -17,24 +16,14 @@ const PORTAL_DIST = 'apps/portal/dist';
 
 async function main(): Promise<void> {
   const portalPort = Number(process.env.PORTAL_PORT ?? 4100);
-  let config: HubConfig;
-  try {
-    config = loadHubConfig({
-      HUB_DEMO_SEED: 'true',
-      HUB_PORTAL_ORIGIN: `http://127.0.0.1:${portalPort},http://localhost:${portalPort}`,
-      ...process.env,
-    });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit({
+    HUB_DEMO_SEED: 'true',
+    HUB_PORTAL_ORIGIN: `http://127.0.0.1:${portalPort},http://localhost:${portalPort}`,
+    ...process.env,
+  });
   const logger = createRootLogger(config.LOG_LEVEL);
-  const embedded = config.DATABASE_URL ? null : await startEmbeddedPostgres(config.HUB_DATA_DIR, config.HUB_EMBEDDED_PG_PORT, logger);
-  if (embedded) config.DATABASE_URL = embedded.url;
-  const hub = await startHub(config, logger);
+  const running = await startHubProcess(config, logger);
+  const hub = running.hub;
   const demo = config.HUB_DEMO_SEED ? await hub.app.get(SeedService).seedDemo() : null;
   if (demo?.created) {
     // The demo opens on the 2017-08-25 route leak, already correlated across carriers.
@@ -43,17 +32,11 @@ async function main(): Promise<void> {
   const portal = existsSync(PORTAL_DIST)
     ? await startPortalServer({ port: portalPort, host: config.HUB_HOST, hubPublicUrl: config.publicUrl })
     : null;
-  process.stdout.write(banner(config, hub.url, portal?.url ?? null, demo, embedded !== null));
-
-  const stop = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
+  process.stdout.write(banner(config, hub.url, portal?.url ?? null, demo, running.embeddedDatabase));
+  stopOnSignals(logger, async () => {
     await portal?.close();
-    await hub.close();
-    await embedded?.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+    await running.stop();
+  });
 }
 
 function banner(config: HubConfig, hubUrl: string, portalUrl: string | null, demo: DemoSeedResult | null, embedded: boolean): string {
@@ -83,7 +66,4 @@ function banner(config: HubConfig, hubUrl: string, portalUrl: string | null, dem
   return `${lines.join('\n')}\n`;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`Kessetsu failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure);

@@ -159,3 +159,10 @@ export function aggregateScope(viewer: Viewer): AggregateScope {
   const labels = TLP_ORDER.filter((tlp) => canView(viewer, { tlp, publisherOrgId: someoneElse, recipientOrgIds: [] }));
   return { labels, suppressSmallCells: true };
 }
+
+/** What is wrong with a record's named recipients for its label, if anything: only TLP:RED names them, and must. */
+export function recipientsProblem(tlp: TlpLabel, recipientOrgIds: readonly string[]): string | null {
+  if (tlp === TlpLabel.RED && recipientOrgIds.length === 0) return 'TLP:RED needs at least one named recipient organisation';
+  if (tlp !== TlpLabel.RED && recipientOrgIds.length > 0) return 'only TLP:RED names recipients';
+  return null;
+}

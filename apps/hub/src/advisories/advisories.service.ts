@@ -4,7 +4,7 @@ import { PubSubEngine } from 'graphql-subscriptions';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { ForbiddenException, InvalidInputException, TlpLabel } from '@kessetsu/schema';
-import { Viewer, advisoryDisclosure, audienceOf, canViewIncident, viewerTokens } from '@kessetsu/auth';
+import { Viewer, advisoryDisclosure, audienceOf, canViewIncident, recipientsProblem, viewerTokens } from '@kessetsu/auth';
 import { HubConfig } from '../config/hub-config.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { newId } from '../common/ids.js';
@@ -78,12 +78,8 @@ export class AdvisoriesService implements OnModuleInit, OnApplicationShutdown, O
     const orgId = viewer.orgId;
     if (!orgId) throw new ForbiddenException('Only member organisations publish advisories');
     const recipients = input.recipientOrgIds ?? [];
-    if (input.tlp === TlpLabel.RED && recipients.length === 0) {
-      throw InvalidInputException.single('recipientOrgIds', 'TLP:RED needs at least one named recipient organisation');
-    }
-    if (input.tlp !== TlpLabel.RED && recipients.length > 0) {
-      throw InvalidInputException.single('recipientOrgIds', 'only TLP:RED advisories name recipients');
-    }
+    const problem = recipientsProblem(input.tlp, recipients);
+    if (problem) throw InvalidInputException.single('recipientOrgIds', problem);
     const known = await this.organisations.existing(recipients);
     const unknown = recipients.find((id) => !known.has(id));
     if (unknown) throw InvalidInputException.single('recipientOrgIds', `no organisation with id ${unknown}`);

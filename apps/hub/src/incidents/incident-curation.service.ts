@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PubSubEngine } from 'graphql-subscriptions';
-import { IncidentEventType, IncidentStatus, InvalidInputException, NotFoundException, TlpLabel } from '@kessetsu/schema';
-import { Viewer } from '@kessetsu/auth';
+import { IncidentEventType, IncidentStatus, InvalidInputException, NotFoundException } from '@kessetsu/schema';
+import { Viewer, recipientsProblem } from '@kessetsu/auth';
 import { newId } from '../common/ids.js';
 import { lockOrderedWrites } from '../database/write-lock.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
@@ -24,12 +24,8 @@ export class IncidentCurationService {
 
   async curate(viewer: Viewer, id: string, input: CurateIncidentInput): Promise<StoredIncident> {
     const recipients = input.recipientOrgIds ?? [];
-    if (input.tlp === TlpLabel.RED && recipients.length === 0) {
-      throw InvalidInputException.single('recipientOrgIds', 'TLP:RED needs at least one named recipient organisation');
-    }
-    if (input.tlp !== TlpLabel.RED && recipients.length > 0) {
-      throw InvalidInputException.single('recipientOrgIds', 'only a TLP:RED incident names recipients');
-    }
+    const problem = input.tlp ? recipientsProblem(input.tlp, recipients) : recipients.length > 0 ? 'name recipients together with tlp RED' : null;
+    if (problem) throw InvalidInputException.single('recipientOrgIds', problem);
     const known = await this.organisations.existing(recipients);
     const unknown = recipients.find((orgId) => !known.has(orgId));
     if (unknown) throw InvalidInputException.single('recipientOrgIds', `no organisation with id ${unknown}`);

@@ -9,6 +9,7 @@ import { encodeCursor } from '../common/cursor.js';
 import { ROOT_LOGGER } from '../common/logger.js';
 import { SqlParams } from '../common/sql-params.js';
 import { AsyncQueue } from '../live/async-queue.js';
+import { WakeablePump } from '../live/wakeable-pump.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
 import { IncidentFilter } from './dto/incident-filter.input.js';
@@ -118,32 +119,33 @@ class CoalescingSubscriber {
 export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown {
   private readonly subscribers = new Set<CoalescingSubscriber>();
   private highWater = 0n;
-  private pumping: Promise<void> | null = null;
-  private wakeAgain = false;
-  private pollTimer: NodeJS.Timeout | null = null;
-  private pubsubSubscription: number | null = null;
+  private readonly pump: WakeablePump;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly presenter: IncidentPresenter,
     private readonly metrics: MetricsService,
     private readonly config: HubConfig,
-    @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
+    @Inject(HUB_PUBSUB) pubsub: PubSubEngine,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.pump = new WakeablePump(() => this.deliverChanged(), {
+      name: INCIDENT_FEED,
+      pubsub,
+      trigger: HubTrigger.INCIDENTS_CHANGED,
+      pollMs: config.HUB_FEED_POLL_MS,
+      logger,
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     this.highWater = await this.maxRevision();
-    this.pubsubSubscription = await this.pubsub.subscribe(HubTrigger.INCIDENTS_CHANGED, () => this.wake(), {});
-    this.pollTimer = setInterval(() => this.wake(), this.config.HUB_FEED_POLL_MS);
-    this.pollTimer.unref();
+    await this.pump.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    if (this.pubsubSubscription !== null) this.pubsub.unsubscribe(this.pubsubSubscription);
     for (const subscriber of this.subscribers) subscriber.close();
-    await this.pumping;
+    await this.pump.stop();
   }
 
   /** With `afterRevision`, first the latest state of every incident changed since then, then live. */
@@ -188,22 +190,6 @@ export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown 
     };
   }
 
-  wake(): void {
-    if (this.pumping) {
-      this.wakeAgain = true;
-      return;
-    }
-    this.pumping = this.pump()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'incident feed pump failed; will retry on next wake'))
-      .finally(() => {
-        this.pumping = null;
-        if (this.wakeAgain) {
-          this.wakeAgain = false;
-          this.wake();
-        }
-      });
-  }
-
   private async replay(subscriber: CoalescingSubscriber, afterRevision: bigint): Promise<void> {
     const params = new SqlParams();
     const rows = await this.dataSource.query(
@@ -217,7 +203,7 @@ export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown 
     for (const incident of incidents) subscriber.offer(incident);
   }
 
-  private async pump(): Promise<void> {
+  private async deliverChanged(): Promise<void> {
     if (this.subscribers.size === 0) {
       this.highWater = await this.maxRevision();
       return;

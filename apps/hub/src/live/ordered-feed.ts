@@ -4,6 +4,7 @@ import type { Viewer } from '@kessetsu/auth';
 import type { MetricsService } from '../metrics/metrics.service.js';
 import type { HubTrigger } from '../pubsub/hub-events.js';
 import { AsyncQueue } from './async-queue.js';
+import { WakeablePump } from './wakeable-pump.js';
 
 const PUMP_BATCH = 1000;
 const REPLAY_PAGE = 500;
@@ -59,28 +60,29 @@ interface Subscriber<TEvent, TFilter> {
 export class OrderedFeed<TRecord, TEvent, TFilter> {
   private readonly subscribers = new Set<Subscriber<TEvent, TFilter>>();
   private highWater = 0n;
-  private pumping: Promise<void> | null = null;
-  private wakeAgain = false;
-  private pollTimer: NodeJS.Timeout | null = null;
-  private pubsubSubscription: number | null = null;
+  private readonly pump: WakeablePump;
 
   constructor(
     private readonly source: OrderedFeedSource<TRecord, TEvent, TFilter>,
     private readonly options: OrderedFeedOptions,
-  ) {}
+  ) {
+    this.pump = new WakeablePump(() => this.deliverCommitted(), {
+      name: source.name,
+      pubsub: options.pubsub,
+      trigger: source.trigger,
+      pollMs: options.pollMs,
+      logger: options.logger,
+    });
+  }
 
   async start(): Promise<void> {
     this.highWater = await this.source.maxPosition();
-    this.pubsubSubscription = await this.options.pubsub.subscribe(this.source.trigger, () => this.wake(), {});
-    this.pollTimer = setInterval(() => this.wake(), this.options.pollMs);
-    this.pollTimer.unref();
+    await this.pump.start();
   }
 
   async stop(): Promise<void> {
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    if (this.pubsubSubscription !== null) this.options.pubsub.unsubscribe(this.pubsubSubscription);
     for (const subscriber of this.subscribers) subscriber.queue.end();
-    await this.pumping;
+    await this.pump.stop();
   }
 
   subscribe(viewer: Viewer, filter: TFilter, afterPosition?: bigint): AsyncIterableIterator<TEvent> {
@@ -154,26 +156,7 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
     };
   }
 
-  /** Starts a pump run, or asks the running one to go round again. */
-  wake(): void {
-    if (this.pumping) {
-      this.wakeAgain = true;
-      return;
-    }
-    this.pumping = this.pump()
-      .catch((error: unknown) =>
-        this.options.logger.error({ err: error, feed: this.source.name }, 'live feed pump failed; will retry on next wake'),
-      )
-      .finally(() => {
-        this.pumping = null;
-        if (this.wakeAgain) {
-          this.wakeAgain = false;
-          this.wake();
-        }
-      });
-  }
-
-  private async pump(): Promise<void> {
+  private async deliverCommitted(): Promise<void> {
     if (this.subscribers.size === 0) {
       this.highWater = await this.source.maxPosition();
       return;

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { FieldError, SignalKind, TlpLabel } from '@kessetsu/schema';
+import { FieldError, SignalKind } from '@kessetsu/schema';
+import { recipientsProblem } from '@kessetsu/auth';
 import { SignalInput } from './dto/signal.input.js';
 import { fieldErrorsOf } from '../common/validation.js';
 import { DETAILS_BY_KIND, DETAILS_FIELDS, MaintenanceDetails, RouteAnomalyDetails } from './signal-details.js';
@@ -19,12 +20,8 @@ function crossFieldErrors(input: SignalInput, now: Date): Omit<FieldError, 'inde
     }
   }
   const recipients = input.recipientOrgIds ?? [];
-  if (input.tlp === TlpLabel.RED && recipients.length === 0) {
-    errors.push({ field: 'recipientOrgIds', message: 'TLP:RED needs at least one named recipient organisation' });
-  }
-  if (input.tlp !== TlpLabel.RED && recipients.length > 0) {
-    errors.push({ field: 'recipientOrgIds', message: 'only TLP:RED signals name recipients' });
-  }
+  const problem = recipientsProblem(input.tlp, recipients);
+  if (problem) errors.push({ field: 'recipientOrgIds', message: problem });
   if (input.observedEnd instanceof Date && input.observedStart instanceof Date && input.observedEnd < input.observedStart) {
     errors.push({ field: 'observedEnd', message: 'must not be before observedStart' });
   }

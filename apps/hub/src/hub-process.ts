@@ -1,0 +1,57 @@
+import type { Logger } from 'pino';
+import { ConfigError, HubConfig, loadHubConfig } from './config/hub-config.js';
+import { startEmbeddedPostgres } from './database/embedded-postgres.js';
+import { RunningHub, startHub } from './hub.js';
+
+/** Reads the configuration, or explains what is wrong and exits with status 2. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  try {
+    return loadHubConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+}
+
+export interface HubProcess {
+  hub: RunningHub;
+  embeddedDatabase: boolean;
+  stop(): Promise<void>;
+}
+
+/** Starts the hub on DATABASE_URL, or first an embedded Postgres under HUB_DATA_DIR. */
+export async function startHubProcess(config: HubConfig, logger: Logger): Promise<HubProcess> {
+  const embedded = config.DATABASE_URL ? null : await startEmbeddedPostgres(config.HUB_DATA_DIR, config.HUB_EMBEDDED_PG_PORT, logger);
+  if (embedded) config.DATABASE_URL = embedded.url;
+  const hub = await startHub(config, logger);
+  return {
+    hub,
+    embeddedDatabase: embedded !== null,
+    stop: async () => {
+      await hub.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** Graceful stop on SIGINT/SIGTERM: close listeners and connections, then exit. */
+export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
+  const handle = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => handle('SIGINT'));
+  process.once('SIGTERM', () => handle('SIGTERM'));
+}
+
+export function exitOnStartFailure(error: unknown): never {
+  process.stderr.write(`Kessetsu failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+}
