@@ -74,6 +74,7 @@ export function App() {
           <button className={page === 'status' ? 'active' : ''} onClick={() => navigate('status')}>
             {t.navStatus}
           </button>
+          {!session && page === 'status' && <button onClick={() => navigate('feed')}>{t.signIn}</button>}
         </nav>
         <div className="who">
           {session && (
