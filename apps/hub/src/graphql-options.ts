@@ -1,19 +1,23 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request, Response } from 'express';
-import type { Context } from 'graphql-ws';
+import type { Context, ServerOptions } from 'graphql-ws';
+import { DocumentNode, GraphQLError, GraphQLSchema, specifiedRules, validate } from 'graphql';
+import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { Viewer } from '@kessetsu/auth';
 import { HubConfig } from './config/hub-config.js';
 import { formatHubError } from './common/graphql-errors.js';
-import { ConnectionInitPayload, LiveConnectionsService } from './live/live-connections.service.js';
+import { ConnectionInitPayload, LiveConnectionHandle, LiveConnectionsService } from './live/live-connections.service.js';
+import { DOCUMENT_LIMITS, documentLimitsRule } from './security/document-limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
 interface LiveExtra {
   socket: WebSocket;
+  request?: IncomingMessage;
   viewer?: Viewer;
-  forget?: () => void;
+  connection?: LiveConnectionHandle;
 }
 
 type LiveContext = Context<Record<string, unknown> | undefined, unknown>;
@@ -29,19 +33,35 @@ export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsServic
     introspection: config.HUB_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
     formatError: formatHubError(logger.child({ component: 'graphql' })),
+    validationRules: [documentLimitsRule],
     subscriptions: {
+      // Nest forwards every graphql-ws option to useServer, though its type lists fewer.
       'graphql-ws': {
         path: GRAPHQL_PATH,
         onConnect: async (context: LiveContext) => {
-          const viewer = await live.authenticate(context.connectionParams as ConnectionInitPayload | undefined);
+          const viewer = await live.authenticate(
+            context.connectionParams as ConnectionInitPayload | undefined,
+            extraOf(context).request?.socket.remoteAddress ?? 'unknown',
+          );
           if (!viewer) return false;
           const extra = extraOf(context);
           extra.viewer = viewer;
-          extra.forget = live.register(viewer, extra.socket);
+          extra.connection = live.register(viewer, extra.socket);
           return true;
         },
-        onClose: (context: LiveContext) => extraOf(context).forget?.(),
-      },
+        onSubscribe: (context: LiveContext, id: string, payload: { query?: string }) => {
+          if ((payload.query?.length ?? 0) > DOCUMENT_LIMITS.maxLength) {
+            return [new GraphQLError(`The document is longer than ${DOCUMENT_LIMITS.maxLength} characters`)];
+          }
+          if (!extraOf(context).connection?.admit(id)) {
+            return [new GraphQLError('Too many live subscriptions for this credential; close one first', { extensions: { code: 'RATE_LIMITED' } })];
+          }
+          return undefined;
+        },
+        onComplete: (context: LiveContext, id: string) => extraOf(context).connection?.release(id),
+        validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, documentLimitsRule]),
+        onClose: (context: LiveContext) => extraOf(context).connection?.forget(),
+      } satisfies Partial<ServerOptions> & { path: string } as object,
     },
     context: (request: { req?: Request; res?: Response; extra?: LiveExtra }) =>
       request.extra ? { viewer: request.extra.viewer } : { req: request.req, res: request.res },

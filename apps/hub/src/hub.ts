@@ -7,6 +7,8 @@ import { AppModule } from './app.module.js';
 import { PinoNestLogger } from './common/logger.js';
 import { requestLogging } from './common/request-logging.js';
 import { hubValidationPipe } from './common/validation.js';
+import { documentSizeLimit } from './security/document-limits.js';
+import { securityHeaders } from './security/security-headers.js';
 import { HubConfig } from './config/hub-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { SeedService } from './seed/seed.service.js';
@@ -28,7 +30,10 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     abortOnError: false,
   });
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY });
+  app.use('/graphql', documentSizeLimit);
   app.useGlobalPipes(hubValidationPipe());
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
   app.use(requestLogging(logger.child({ component: 'http' }), app.get(MetricsService)));
   app.enableCors(config.HUB_PORTAL_ORIGIN ? { origin: config.HUB_PORTAL_ORIGIN.split(','), credentials: false } : { origin: true });
   app.enableShutdownHooks();

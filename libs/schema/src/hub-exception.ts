@@ -71,3 +71,10 @@ function describeFieldErrors(errors: FieldError[]): string {
   const more = errors.length > MAX_LISTED_ERRORS ? ` (and ${errors.length - MAX_LISTED_ERRORS} more)` : '';
   return `Invalid input: ${listed.join('; ')}${more}`;
 }
+
+/** `extensions.retryAfter` says, in seconds, when to try again. */
+export class RateLimitedException extends HubException {
+  constructor(readonly retryAfterSeconds: number, what: string) {
+    super(HubErrorCode.RATE_LIMITED, `Too many ${what}; retry after ${retryAfterSeconds} s`, { retryAfter: retryAfterSeconds });
+  }
+}

@@ -7,6 +7,7 @@ import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { HubConfig } from '../config/hub-config.js';
 import { HUB_SECRETS, HubSecrets } from '../database/hub-secrets.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
+import { RateLimiter } from '../security/rate-limiter.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
@@ -36,7 +37,8 @@ export const TOKEN_AUDIENCE = 'kessetsu';
     { provide: APP_GUARD, useClass: ViewerAuthGuard },
     AuthService,
     AuthResolver,
+    RateLimiter,
   ],
-  exports: [AUTH_OPTIONS, ViewerSourceService, AuthService, JwtModule],
+  exports: [AUTH_OPTIONS, ViewerSourceService, AuthService, JwtModule, RateLimiter],
 })
 export class AuthModule {}

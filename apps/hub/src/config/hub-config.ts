@@ -105,6 +105,29 @@ export class HubConfig {
   @Max(100000)
   HUB_MAX_BATCH_SIZE = 5000;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  HUB_LOGIN_ATTEMPTS_PER_MINUTE = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  HUB_PUBLISH_REQUESTS_PER_MINUTE = 1200;
+
+  /** graphql-ws connection attempts per client address. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  HUB_CONNECTIONS_PER_MINUTE = 120;
+
+  /** Live subscriptions one person or key may hold at once in one hub process. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  HUB_MAX_LIVE_SUBSCRIPTIONS = 20;
+
   /** Observed windows are widened by this much when signals are correlated into incidents. */
   @Transform(toInt)
   @IsInt()

@@ -5,6 +5,8 @@ import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { AUTH_OPTIONS, AccessTokenClaims, AuthOptions, Viewer, jwtVerifyOptions } from '@kessetsu/auth';
 import { ViewerSourceService } from '../auth/viewer-source.service.js';
+import { HubConfig } from '../config/hub-config.js';
+import { RateLimiter } from '../security/rate-limiter.js';
 import { ROOT_LOGGER } from '../common/logger.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { CredentialRevokedEvent, HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
@@ -16,6 +18,13 @@ export enum LiveCloseCode {
   SHUTTING_DOWN = 1001,
 }
 
+export interface LiveConnectionHandle {
+  forget(): void;
+  /** False when the identity already holds the most live subscriptions allowed. */
+  admit(subscriptionId: string): boolean;
+  release(subscriptionId: string): void;
+}
+
 export interface ConnectionInitPayload {
   authorization?: unknown;
   apiKey?: unknown;
@@ -25,7 +34,11 @@ interface LiveConnection {
   viewer: Viewer;
   socket: WebSocket;
   expiryTimer: NodeJS.Timeout | null;
+  subscriptionIds: Set<string>;
 }
+
+/** One person or one key, however many connections it opens. */
+const identityOf = (viewer: Viewer) => viewer.apiKeyId ?? viewer.userId ?? 'anonymous';
 
 /**
  * Authenticates graphql-ws connections at `connection_init` and keeps them accountable:
@@ -43,6 +56,8 @@ export class LiveConnectionsService implements OnModuleInit, OnModuleDestroy {
     @Inject(AUTH_OPTIONS) private readonly authOptions: AuthOptions,
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    private readonly config: HubConfig,
+    private readonly rateLimiter: RateLimiter,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -58,7 +73,12 @@ export class LiveConnectionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The viewer behind a `connection_init` payload, or null to refuse the connection. */
-  async authenticate(payload: ConnectionInitPayload | undefined): Promise<Viewer | null> {
+  async authenticate(payload: ConnectionInitPayload | undefined, clientAddress: string): Promise<Viewer | null> {
+    try {
+      this.rateLimiter.consume('connect', clientAddress);
+    } catch {
+      return null;
+    }
     if (typeof payload?.apiKey === 'string') return this.viewers.viewerForApiKey(payload.apiKey);
     const bearer = typeof payload?.authorization === 'string' ? /^Bearer (\S+)$/i.exec(payload.authorization) : null;
     if (!bearer) return null;
@@ -71,15 +91,31 @@ export class LiveConnectionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Tracks an accepted connection; returns the function to call when it closes. */
-  register(viewer: Viewer, socket: WebSocket): () => void {
-    const connection: LiveConnection = { viewer, socket, expiryTimer: null };
+  register(viewer: Viewer, socket: WebSocket): LiveConnectionHandle {
+    const connection: LiveConnection = { viewer, socket, expiryTimer: null, subscriptionIds: new Set() };
     if (viewer.expiresAt) {
       const remaining = Math.max(0, viewer.expiresAt.getTime() - Date.now());
       connection.expiryTimer = setTimeout(() => this.close(connection, LiveCloseCode.TOKEN_EXPIRED, 'Token expired'), remaining);
     }
     this.connections.add(connection);
     this.metrics.liveConnections.inc();
-    return () => this.forget(connection);
+    return {
+      forget: () => this.forget(connection),
+      admit: (subscriptionId) => this.admit(connection, subscriptionId),
+      release: (subscriptionId) => connection.subscriptionIds.delete(subscriptionId),
+    };
+  }
+
+  /** Caps live subscriptions per identity across all its connections to this process. */
+  private admit(connection: LiveConnection, subscriptionId: string): boolean {
+    const identity = identityOf(connection.viewer);
+    let active = 0;
+    for (const other of this.connections) {
+      if (identityOf(other.viewer) === identity) active += other.subscriptionIds.size;
+    }
+    if (active >= this.config.HUB_MAX_LIVE_SUBSCRIPTIONS) return false;
+    connection.subscriptionIds.add(subscriptionId);
+    return true;
   }
 
   private closeRevoked(event: CredentialRevokedEvent): void {

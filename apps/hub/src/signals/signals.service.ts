@@ -13,6 +13,7 @@ import { IncidentPresenter } from '../incidents/incident-presenter.js';
 import { IncidentStore, StoredIncident } from '../incidents/incident-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
+import { RateLimiter } from '../security/rate-limiter.js';
 import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent } from '../pubsub/hub-events.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
 import type { SignalInput } from './dto/signal.input.js';
@@ -46,6 +47,7 @@ export class SignalsService {
     private readonly incidentPresenter: IncidentPresenter,
     private readonly metrics: MetricsService,
     private readonly config: HubConfig,
+    private readonly rateLimiter: RateLimiter,
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
@@ -57,6 +59,7 @@ export class SignalsService {
   async publish(viewer: Viewer, rawInputs: readonly object[]): Promise<PublishedSignal[]> {
     const orgId = viewer.orgId;
     if (!orgId) throw new ForbiddenException('Only member organisations publish');
+    this.rateLimiter.consume('publish', viewer.apiKeyId ?? viewer.userId ?? orgId);
     if (rawInputs.length === 0 || rawInputs.length > this.config.HUB_MAX_BATCH_SIZE) {
       throw InvalidInputException.single('signals', `must hold 1 to ${this.config.HUB_MAX_BATCH_SIZE} signals`);
     }

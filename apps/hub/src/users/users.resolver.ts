@@ -15,6 +15,12 @@ export class UsersResolver {
   }
 
   @Authenticated()
+  @Mutation(() => UserEntity, { description: 'Ends the user’s access at once, including open live subscriptions.' })
+  deactivateUser(@CurrentViewer() viewer: Viewer, @Args('id', { type: () => ID }) id: string): Promise<UserEntity> {
+    return this.usersService.deactivate(viewer, id);
+  }
+
+  @Authenticated()
   @Mutation(() => UserEntity)
   createUser(@CurrentViewer() viewer: Viewer, @Args('input') input: CreateUserInput): Promise<UserEntity> {
     return this.usersService.create(viewer, input);

@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { PubSubEngine } from 'graphql-subscriptions';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { ConflictException, ForbiddenException, InvalidInputException } from '@kessetsu/schema';
+import { ConflictException, ForbiddenException, InvalidInputException, NotFoundException } from '@kessetsu/schema';
 import { Viewer, canAdministerOrg } from '@kessetsu/auth';
 import { newId, requireUuid } from '../common/ids.js';
 import { hashSecret } from '../common/secret-hashing.js';
 import { OrganisationsService, isUniqueViolation } from '../organisations/organisations.service.js';
+import { CredentialRevokedEvent, HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
 import { CreateUserInput } from './dto/create-user.input.js';
 import { UserEntity } from './user.entity.js';
 
@@ -16,6 +18,7 @@ export class UsersService {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly organisations: OrganisationsService,
+    @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
   ) {}
 
   async create(viewer: Viewer, input: CreateUserInput): Promise<UserEntity> {
@@ -41,6 +44,21 @@ export class UsersService {
       if (isUniqueViolation(error)) throw new ConflictException('email', 'a user with this email exists');
       throw error;
     }
+  }
+
+  /** Ends a person's access at once: HTTP requests check `active`, live connections are closed. */
+  async deactivate(viewer: Viewer, id: string): Promise<UserEntity> {
+    requireUuid(id, 'id');
+    const user = await this.users.findOneBy({ id });
+    if (!user || !canAdministerOrg(viewer, user.orgId)) throw new NotFoundException('User');
+    if (user.id === viewer.userId) throw InvalidInputException.single('id', 'you cannot deactivate yourself');
+    if (user.active) {
+      user.active = false;
+      await this.users.update({ id }, { active: false });
+    }
+    const event: CredentialRevokedEvent = { userId: user.id };
+    await this.pubsub.publish(HubTrigger.CREDENTIAL_REVOKED, event);
+    return user;
   }
 
   async listForViewer(viewer: Viewer, orgId: string): Promise<UserEntity[]> {
