@@ -4,6 +4,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { Logger } from 'pino';
 import { AggregatesModule } from './aggregates/aggregates.module.js';
 import { AdvisoriesModule } from './advisories/advisories.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ROOT_LOGGER } from './common/logger.js';
@@ -46,6 +47,7 @@ export class AppModule {
         MetricsModule,
         DatabaseModule,
         PubSubModule,
+        AuditModule,
         AuthModule,
         OrganisationsModule,
         UsersModule,

@@ -12,6 +12,8 @@ export enum Permission {
   INCIDENTS_CURATE = 'incidents:curate',
   /** Publish advisories; ministry and ISAC publishers and administrators. */
   ADVISORIES_PUBLISH = 'advisories:publish',
+  /** Read the audit log; ministry users. */
+  AUDIT_READ = 'audit:read',
 }
 
 const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
@@ -36,6 +38,7 @@ export function permissionsOf(viewer: Viewer): ReadonlySet<Permission> {
       const publishes = viewer.role === UserRole.PUBLISHER || viewer.role === UserRole.ADMIN;
       if (viewer.role === UserRole.ADMIN && viewer.orgKind === OrgKind.MINISTRY) granted.add(Permission.HUB_ADMIN);
       if (publishes && viewer.orgKind === OrgKind.MINISTRY) granted.add(Permission.INCIDENTS_CURATE);
+      if (viewer.orgKind === OrgKind.MINISTRY) granted.add(Permission.AUDIT_READ);
       if (publishes && (viewer.orgKind === OrgKind.MINISTRY || viewer.orgKind === OrgKind.ISAC)) {
         granted.add(Permission.ADVISORIES_PUBLISH);
       }

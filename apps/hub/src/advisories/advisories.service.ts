@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { ForbiddenException, InvalidInputException, TlpLabel } from '@kessetsu/schema';
 import { Viewer, advisoryDisclosure, audienceOf, canViewIncident, recipientsProblem, viewerTokens } from '@kessetsu/auth';
+import { AuditAction, AuditService } from '../audit/audit.service.js';
 import { HubConfig } from '../config/hub-config.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { newId } from '../common/ids.js';
@@ -58,6 +59,7 @@ export class AdvisoriesService implements OnModuleInit, OnApplicationShutdown, O
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly organisations: OrganisationsService,
     private readonly incidents: IncidentStore,
+    private readonly audit: AuditService,
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
     metrics: MetricsService,
     config: HubConfig,
@@ -91,11 +93,13 @@ export class AdvisoriesService implements OnModuleInit, OnApplicationShutdown, O
     const audience = audienceOf({ tlp: input.tlp, publisherOrgId: orgId, recipientOrgIds: recipients });
     const [row] = await this.dataSource.transaction(async (manager) => {
       await lockOrderedWrites(manager);
-      return manager.query(
+      const inserted = await manager.query(
         `INSERT INTO advisory AS a (id, org_id, published_by, title, body, tlp, recipient_org_ids, audience, incident_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
         [newId(), orgId, viewer.userId, input.title.trim(), input.body, input.tlp, recipients, audience, input.incidentId ?? null],
       );
+      await this.audit.record(viewer, AuditAction.ADVISORY_PUBLISHED, 'advisory', [inserted[0].id], { tlp: input.tlp }, manager);
+      return inserted;
     });
     await this.pubsub.publish(HubTrigger.ADVISORY_PUBLISHED, {});
     const advisory = toStored(row);

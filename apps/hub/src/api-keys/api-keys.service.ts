@@ -5,6 +5,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import { ForbiddenException, InvalidInputException, NotFoundException } from '@kessetsu/schema';
 import { Viewer, canAdministerOrg } from '@kessetsu/auth';
+import { AuditAction, AuditService } from '../audit/audit.service.js';
 import { newId, requireUuid } from '../common/ids.js';
 import { hashSecret, verifySecret } from '../common/secret-hashing.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
@@ -35,13 +36,16 @@ export class ApiKeysService {
     @InjectRepository(ApiKeyEntity) private readonly apiKeys: Repository<ApiKeyEntity>,
     private readonly organisations: OrganisationsService,
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
+    private readonly audit: AuditService,
   ) {}
 
   async create(viewer: Viewer, input: CreateApiKeyInput): Promise<CreatedApiKey> {
     const orgId = input.orgId ?? viewer.orgId;
     if (!orgId) throw InvalidInputException.single('orgId', 'is required');
     if (!canAdministerOrg(viewer, orgId)) throw new ForbiddenException('Not an administrator of this organisation');
-    return this.insert(orgId, input.name, input.scopes, viewer.userId);
+    const created = await this.insert(orgId, input.name, input.scopes, viewer.userId);
+    await this.audit.record(viewer, AuditAction.API_KEY_CREATED, 'api_key', [created.apiKey.id], { keyId: created.apiKey.keyId, scopes: input.scopes });
+    return created;
   }
 
   /** Creation without a viewer, for demo seeding. */
@@ -79,6 +83,7 @@ export class ApiKeysService {
       await this.apiKeys.update({ id, revokedAt: IsNull() }, { revokedAt: apiKey.revokedAt });
     }
     this.verified.delete(apiKey.id);
+    await this.audit.record(viewer, AuditAction.API_KEY_REVOKED, 'api_key', [apiKey.id], { keyId: apiKey.keyId });
     const event: CredentialRevokedEvent = { apiKeyId: apiKey.id };
     await this.pubsub.publish(HubTrigger.CREDENTIAL_REVOKED, event);
     return apiKey;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PubSubEngine } from 'graphql-subscriptions';
 import { IncidentEventType, IncidentStatus, InvalidInputException, NotFoundException } from '@kessetsu/schema';
 import { Viewer, recipientsProblem } from '@kessetsu/auth';
+import { AuditAction, AuditService } from '../audit/audit.service.js';
 import { newId } from '../common/ids.js';
 import { lockOrderedWrites } from '../database/write-lock.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
@@ -19,6 +20,7 @@ export class IncidentCurationService {
     private readonly incidents: IncidentStore,
     private readonly signals: SignalStore,
     private readonly organisations: OrganisationsService,
+    private readonly audit: AuditService,
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
   ) {}
 
@@ -65,6 +67,7 @@ export class IncidentCurationService {
           details: { description },
         })),
       );
+      await this.audit.record(viewer, AuditAction.INCIDENT_CURATED, 'incident', [incident.id], { changes }, manager);
       return (await this.incidents.findById(id, manager))!;
     });
     await this.pubsub.publish(HubTrigger.INCIDENTS_CHANGED, {});

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { InvalidInputException } from '@kessetsu/schema';
 import { Viewer, viewerTokens } from '@kessetsu/auth';
+import { AuditService } from '../audit/audit.service.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { isUuid } from '../common/ids.js';
 import { SqlParams } from '../common/sql-params.js';
@@ -28,6 +29,7 @@ export class IncidentsService {
     private readonly store: IncidentStore,
     private readonly presenter: IncidentPresenter,
     private readonly signalPresenter: SignalPresenter,
+    private readonly audit: AuditService,
   ) {}
 
   /** Most recently changed first; `after` continues to older changes. */
@@ -84,6 +86,7 @@ export class IncidentsService {
     );
     const signals = rows.map(toStoredSignal);
     await this.signalPresenter.prepare(signals);
+    await this.audit.recordRestrictedReads(viewer, 'signal', signals.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgId: signal.orgId })));
     return signals.flatMap((signal) => this.signalPresenter.present(viewer, signal) ?? []);
   }
 

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, QueryFailedError, Repository } from 'typeorm';
 import { ConflictException, ForbiddenException } from '@kessetsu/schema';
 import { Permission, Viewer, hasPermission } from '@kessetsu/auth';
+import { AuditAction, AuditService } from '../audit/audit.service.js';
 import { newId } from '../common/ids.js';
 import { CreateOrganizationInput } from './dto/create-organization.input.js';
 import { OrganisationEntity } from './organisation.entity.js';
@@ -21,11 +22,16 @@ export function isUniqueViolation(error: unknown): boolean {
 export class OrganisationsService {
   private readonly cache = new Map<string, OrganisationEntity>();
 
-  constructor(@InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>) {}
+  constructor(
+    @InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>,
+    private readonly audit: AuditService,
+  ) {}
 
   async create(viewer: Viewer, input: CreateOrganizationInput): Promise<OrganisationEntity> {
     if (!hasPermission(viewer, Permission.HUB_ADMIN)) throw new ForbiddenException('Only ministry administrators create organisations');
-    return this.insert(input);
+    const organisation = await this.insert(input);
+    await this.audit.record(viewer, AuditAction.ORGANISATION_CREATED, 'organisation', [organisation.id], { name: organisation.name, kind: organisation.kind });
+    return organisation;
   }
 
   /** Creation without a viewer, for bootstrap and demo seeding. */

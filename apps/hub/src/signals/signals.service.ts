@@ -14,6 +14,7 @@ import { IncidentStore, StoredIncident } from '../incidents/incident-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { RateLimiter } from '../security/rate-limiter.js';
+import { AuditAction, AuditService } from '../audit/audit.service.js';
 import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent } from '../pubsub/hub-events.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
 import type { SignalInput } from './dto/signal.input.js';
@@ -27,6 +28,8 @@ import type { StoredSignal } from './stored-signal.js';
 export const SIGNAL_FEED = 'signal';
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
+/** Larger batches are audited by count only, to keep the log readable. */
+const AUDITED_IDS = 100;
 
 export interface PageArgs {
   first?: number | null;
@@ -48,6 +51,7 @@ export class SignalsService {
     private readonly metrics: MetricsService,
     private readonly config: HubConfig,
     private readonly rateLimiter: RateLimiter,
+    private readonly audit: AuditService,
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
@@ -72,6 +76,11 @@ export class SignalsService {
       const inserted = await this.store.insertBatch(manager, rows);
       const { incidentOf, touched } = await this.correlation.correlate(manager, inserted);
       await this.aggregates.record(manager, inserted.map((signal) => signal.id));
+      if (inserted.length > 0) {
+        await this.audit.record(viewer, AuditAction.SIGNALS_PUBLISHED, 'signal', inserted.length <= AUDITED_IDS ? inserted.map((s) => s.id) : [], {
+          count: inserted.length,
+        }, manager);
+      }
       for (const signal of inserted) signal.incidentId = incidentOf.get(signal.id) ?? null;
       const insertedRefs = new Set(inserted.map((signal) => signal.sourceRef));
       const missing = rows.map((row) => row.source_ref).filter((ref) => !insertedRefs.has(ref));
@@ -118,6 +127,7 @@ export class SignalsService {
     const pageRows = rows.slice(0, size);
     if (backwards) pageRows.reverse();
     await this.presenter.prepare(pageRows);
+    await this.audit.recordRestrictedReads(viewer, 'signal', pageRows.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgId: signal.orgId })));
     const edges = pageRows.flatMap((signal) => {
       const node = this.presenter.present(viewer, signal);
       return node ? [{ cursor: encodeCursor(SIGNAL_FEED, signal.sequence), node }] : [];
@@ -139,7 +149,9 @@ export class SignalsService {
     const signal = await this.store.findById(id);
     if (!signal) return null;
     await this.presenter.prepare([signal]);
-    return this.presenter.present(viewer, signal);
+    const view = this.presenter.present(viewer, signal);
+    if (view) await this.audit.recordRestrictedReads(viewer, 'signal', [{ id: signal.id, tlp: signal.tlp, ownerOrgId: signal.orgId }]);
+    return view;
   }
 
   private async unknownRecipientErrors(inputs: SignalInput[]) {

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ConflictException, ForbiddenException, InvalidInputException, NotFoundException } from '@kessetsu/schema';
 import { Viewer, canAdministerOrg } from '@kessetsu/auth';
+import { AuditAction, AuditService } from '../audit/audit.service.js';
 import { newId, requireUuid } from '../common/ids.js';
 import { hashSecret } from '../common/secret-hashing.js';
 import { OrganisationsService, isUniqueViolation } from '../organisations/organisations.service.js';
@@ -19,11 +20,14 @@ export class UsersService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly organisations: OrganisationsService,
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
+    private readonly audit: AuditService,
   ) {}
 
   async create(viewer: Viewer, input: CreateUserInput): Promise<UserEntity> {
     if (!canAdministerOrg(viewer, input.orgId)) throw new ForbiddenException('Not an administrator of this organisation');
-    return this.insert(input);
+    const user = await this.insert(input);
+    await this.audit.record(viewer, AuditAction.USER_CREATED, 'user', [user.id], { email: user.email, role: user.role });
+    return user;
   }
 
   /** Creation without a viewer, for bootstrap and demo seeding. */
@@ -56,6 +60,7 @@ export class UsersService {
       user.active = false;
       await this.users.update({ id }, { active: false });
     }
+    await this.audit.record(viewer, AuditAction.USER_DEACTIVATED, 'user', [user.id], { email: user.email });
     const event: CredentialRevokedEvent = { userId: user.id };
     await this.pubsub.publish(HubTrigger.CREDENTIAL_REVOKED, event);
     return user;

@@ -6,6 +6,8 @@ import { Advisories1795419366719 } from './1795419366719-Advisories.js';
 import { AdvisoryAudienceIndex1795419500000 } from './1795419500000-AdvisoryAudienceIndex.js';
 import { SignalRollup1795419556734 } from './1795419556734-SignalRollup.js';
 import { RedRecipientTokens1795420800000 } from './1795420800000-RedRecipientTokens.js';
+import { AuditLog1795422547747 } from './1795422547747-AuditLog.js';
+import { AuditAppendOnly1795422600000 } from './1795422600000-AuditAppendOnly.js';
 
 /** Applied in this order at start; append new migrations at the end. */
-export const HUB_MIGRATIONS = [Initial1795418058303, SignalAudienceIndex1795418100000, Incidents1795418867060, IncidentIndexes1795418900000, Advisories1795419366719, AdvisoryAudienceIndex1795419500000, SignalRollup1795419556734, RedRecipientTokens1795420800000];
+export const HUB_MIGRATIONS = [Initial1795418058303, SignalAudienceIndex1795418100000, Incidents1795418867060, IncidentIndexes1795418900000, Advisories1795419366719, AdvisoryAudienceIndex1795419500000, SignalRollup1795419556734, RedRecipientTokens1795420800000, AuditLog1795422547747, AuditAppendOnly1795422600000];

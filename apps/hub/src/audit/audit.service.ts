@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { InvalidInputException, TlpLabel } from '@kessetsu/schema';
+import type { Viewer } from '@kessetsu/auth';
+import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { newId } from '../common/ids.js';
+import { AuditEventConnection } from './audit-event.model.js';
+
+export enum AuditAction {
+  SIGNALS_PUBLISHED = 'SIGNALS_PUBLISHED',
+  RESTRICTED_READ = 'RESTRICTED_READ',
+  INCIDENT_CURATED = 'INCIDENT_CURATED',
+  ADVISORY_PUBLISHED = 'ADVISORY_PUBLISHED',
+  ORGANISATION_CREATED = 'ORGANISATION_CREATED',
+  USER_CREATED = 'USER_CREATED',
+  USER_DEACTIVATED = 'USER_DEACTIVATED',
+  API_KEY_CREATED = 'API_KEY_CREATED',
+  API_KEY_REVOKED = 'API_KEY_REVOKED',
+}
+
+const AUDIT_FEED = 'audit';
+const RESTRICTED = new Set<string>([TlpLabel.AMBER_STRICT, TlpLabel.RED]);
+
+/** Writes the append-only audit log and lets the ministry read it. */
+@Injectable()
+export class AuditService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Records an action; pass the transaction's manager so the entry commits with the change. */
+  async record(
+    viewer: Viewer,
+    action: AuditAction,
+    targetType: string,
+    targetIds: string[],
+    details: Record<string, unknown> = {},
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO audit_event (id, action, actor_org_id, actor_user_id, actor_api_key_id, target_type, target_ids, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [newId(), action, viewer.orgId, viewer.userId, viewer.apiKeyId, targetType, targetIds, details],
+    );
+  }
+
+  /** Records that a viewer outside the publishing organisation was shown AMBER_STRICT or RED records. */
+  async recordRestrictedReads(viewer: Viewer, targetType: string, records: { id: string; tlp: string; ownerOrgId: string }[]): Promise<void> {
+    const read = records.filter((record) => RESTRICTED.has(record.tlp) && record.ownerOrgId !== viewer.orgId).map((record) => record.id);
+    if (read.length > 0) await this.record(viewer, AuditAction.RESTRICTED_READ, targetType, read);
+  }
+
+  async list(first: number | null, after: string | null, action: string | null): Promise<AuditEventConnection> {
+    const size = first ?? 100;
+    if (!Number.isInteger(size) || size < 1 || size > 500) throw InvalidInputException.single('first', 'must be between 1 and 500');
+    const before = after ? decodeCursor(AUDIT_FEED, after, 'after') : null;
+    const rows: Record<string, any>[] = await this.dataSource.query(
+      `SELECT id, at, action, actor_org_id, actor_user_id, actor_api_key_id, target_type, target_ids, details, sequence::text AS position
+       FROM audit_event
+       WHERE ($1::bigint IS NULL OR sequence < $1::bigint) AND ($2::text IS NULL OR action = $2)
+       ORDER BY sequence DESC LIMIT $3`,
+      [before?.toString() ?? null, action, size + 1],
+    );
+    const page = rows.slice(0, size);
+    return {
+      edges: page.map((row) => ({
+        cursor: encodeCursor(AUDIT_FEED, row.position),
+        node: {
+          id: row.id,
+          at: row.at,
+          action: row.action,
+          actorOrgId: row.actor_org_id,
+          actorUserId: row.actor_user_id,
+          actorApiKeyId: row.actor_api_key_id,
+          targetType: row.target_type,
+          targetIds: row.target_ids,
+          details: JSON.stringify(row.details),
+        },
+      })),
+      pageInfo: {
+        hasNextPage: rows.length > size,
+        hasPreviousPage: false,
+        startCursor: page[0] ? encodeCursor(AUDIT_FEED, page[0].position) : null,
+        endCursor: page.length > 0 ? encodeCursor(AUDIT_FEED, page[page.length - 1].position) : null,
+      },
+    };
+  }
+}
