@@ -1,0 +1,188 @@
+import fc from 'fast-check';
+import { ApiKeyScope, OrgKind, UserRole } from '@kessetsu/schema';
+import { ApiKeysService } from '../apps/hub/src/api-keys/api-keys.service.js';
+import { graphqlOk, Credentials } from './support/graphql-request.util.js';
+import { seedMembers, MemberSpec, Member } from './support/seed-orgs.util.js';
+import { trafficDrop } from './support/signal-fixtures.util.js';
+import { startTestHub, TestHub } from './support/test-hub.util.js';
+
+/**
+ * A random world — organisations of every kind, people of every role, keys of every
+ * scope, signals of every label with random RED recipients and personal data in
+ * their text — checked on every read path against the brief's rules, restated here.
+ */
+const SEED = Number(process.env.PROPERTY_SEED ?? 4713);
+const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'] as const;
+const KINDS = [OrgKind.CARRIER, OrgKind.ISAC, OrgKind.MINISTRY, OrgKind.PARTNER];
+const PII = ['03-9876-5432', 'subscriber@example.ne.jp', '198.51.100.23'];
+
+interface Org {
+  id: string;
+  kind: OrgKind;
+}
+interface Published {
+  id: string;
+  tlp: (typeof TLPS)[number];
+  publisher: Org;
+  recipients: string[];
+}
+interface Viewer {
+  label: string;
+  org: Org | null;
+  reads: boolean;
+  credentials: Credentials;
+}
+
+function mayReceive(viewer: Viewer, signal: Published): boolean {
+  const own = viewer.org?.id === signal.publisher.id;
+  if (own) return true;
+  if (signal.tlp === 'CLEAR') return true;
+  if (!viewer.org || !viewer.reads) return false;
+  switch (signal.tlp) {
+    case 'GREEN':
+      return true;
+    case 'AMBER':
+      return viewer.org.kind !== OrgKind.PARTNER;
+    case 'AMBER_STRICT':
+      return viewer.org.kind === OrgKind.MINISTRY;
+    case 'RED':
+      return viewer.org.kind === OrgKind.MINISTRY || signal.recipients.includes(viewer.org.id);
+  }
+}
+
+const maySeeIdentity = (viewer: Viewer, signal: Published) =>
+  viewer.org !== null && (viewer.org.id === signal.publisher.id || viewer.org.kind === OrgKind.MINISTRY);
+
+describe('access policy properties over a random world', () => {
+  let hub: TestHub;
+  const published: Published[] = [];
+  const viewers: Viewer[] = [];
+  let orgs: Org[] = [];
+
+  beforeAll(async () => {
+    hub = await startTestHub({ HUB_PUBLISH_REQUESTS_PER_MINUTE: '100000' });
+    const world = fc.sample(
+      fc.record({
+        orgKinds: fc.array(fc.constantFrom(...KINDS), { minLength: 10, maxLength: 10 }),
+        people: fc.array(fc.record({ org: fc.nat(9), role: fc.constantFrom(UserRole.VIEWER, UserRole.PUBLISHER, UserRole.ADMIN) }), {
+          minLength: 14,
+          maxLength: 14,
+        }),
+        keys: fc.array(fc.record({ org: fc.nat(9), scopes: fc.subarray([ApiKeyScope.SIGNALS_READ, ApiKeyScope.SIGNALS_PUBLISH], { minLength: 1 }) }), {
+          minLength: 8,
+          maxLength: 8,
+        }),
+        signals: fc.array(
+          fc.record({ publisher: fc.nat(9), tlp: fc.constantFrom(...TLPS), recipients: fc.subarray([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], { minLength: 1, maxLength: 3 }) }),
+          { minLength: 300, maxLength: 300 },
+        ),
+      }),
+      { seed: SEED, numRuns: 1 },
+    )[0];
+    // Every organisation gets a publisher so that any of them can publish.
+    const specs: Record<string, MemberSpec> = {};
+    world.orgKinds.forEach((kind, index) => (specs[`org${index}`] = { kind }));
+    world.people.forEach((person, index) => (specs[`person${index}`] = { kind: world.orgKinds[person.org], sameOrgAs: `org${person.org}`, role: person.role }));
+    const members: Record<string, Member> = await seedMembers(hub, specs);
+    orgs = world.orgKinds.map((kind, index) => ({ id: members[`org${index}`].org.id, kind }));
+    viewers.push({ label: 'anonymous', org: null, reads: false, credentials: {} });
+    world.people.forEach((person, index) =>
+      viewers.push({ label: `${person.role} of ${world.orgKinds[person.org]}`, org: orgs[person.org], reads: true, credentials: { token: members[`person${index}`].token } }),
+    );
+    const keys = hub.app.get(ApiKeysService);
+    for (const [index, key] of world.keys.entries()) {
+      const created = await keys.insert(orgs[key.org].id, `key${index}`, key.scopes, null);
+      viewers.push({
+        label: `key [${key.scopes.join(',')}] of ${world.orgKinds[key.org]}`,
+        org: orgs[key.org],
+        reads: key.scopes.includes(ApiKeyScope.SIGNALS_READ),
+        credentials: { apiKey: created.key },
+      });
+    }
+    for (const [publisherIndex, org] of orgs.entries()) {
+      const mine = world.signals.filter((signal) => signal.publisher === publisherIndex);
+      if (mine.length === 0) continue;
+      const inputs = mine.map((signal, i) => {
+        const recipients = signal.tlp === 'RED' ? [...new Set(signal.recipients.map((r) => orgs[r].id))] : null;
+        return {
+          meta: { tlp: signal.tlp, recipients: recipients ?? [] },
+          input: trafficDrop({
+            tlp: signal.tlp,
+            recipientOrgIds: recipients,
+            regions: [String((i % 47) + 1).padStart(2, '0')],
+            text: `Contact ${PII.join(' / ')}`,
+          }),
+        };
+      });
+      const data = await graphqlOk(
+        hub.url,
+        `mutation($s: [SignalInput!]!) { publishSignals(signals: $s) { signal { id } } }`,
+        { s: inputs.map((entry) => entry.input) },
+        { token: members[`org${publisherIndex}`].token },
+      );
+      data.publishSignals.forEach((result: any, i: number) =>
+        published.push({ id: result.signal.id, tlp: inputs[i].meta.tlp, publisher: org, recipients: inputs[i].meta.recipients }),
+      );
+    }
+  }, 120_000);
+
+  afterAll(() => hub?.close());
+
+  it('shows every viewer exactly the signals the rules allow, shaped by the rules, with identity-free cursors', async () => {
+    let checked = 0;
+    for (const viewer of viewers) {
+      const seen = new Map<string, any>();
+      let after: string | null = null;
+      for (;;) {
+        const page: any = await graphqlOk(
+          hub.url,
+          `query($after: String) { signals(first: 200, after: $after) {
+            edges { cursor node { id text sourceRef publisher { pseudonym organization { id } } recipientOrganizations { id } } }
+            pageInfo { hasNextPage endCursor } } }`,
+          { after },
+          viewer.credentials,
+        );
+        for (const edge of page.signals.edges) {
+          expect(Buffer.from(edge.cursor, 'base64url').toString()).toMatch(/^signal:\d+$/);
+          seen.set(edge.node.id, edge.node);
+        }
+        if (!page.signals.pageInfo.hasNextPage) break;
+        after = page.signals.pageInfo.endCursor;
+      }
+      for (const signal of published) {
+        checked += 1;
+        const node = seen.get(signal.id);
+        const context = `${viewer.label} reading ${signal.tlp} of ${signal.publisher.kind}`;
+        expect({ context, visible: Boolean(node) }).toEqual({ context, visible: mayReceive(viewer, signal) });
+        if (!node) continue;
+        const serialised = JSON.stringify(node);
+        if (maySeeIdentity(viewer, signal)) {
+          expect(node.publisher.organization.id).toBe(signal.publisher.id);
+        } else {
+          expect({ context, organization: node.publisher.organization, sourceRef: node.sourceRef }).toEqual({ context, organization: null, sourceRef: null });
+          expect(serialised).not.toContain(signal.publisher.id);
+          for (const datum of PII) expect(serialised).not.toContain(datum);
+          for (const recipient of signal.recipients) if (recipient !== viewer.org?.id) expect(serialised).not.toContain(recipient);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(6000);
+  }, 120_000);
+
+  it('never shows a non-ministry viewer an aggregate cell of fewer than k organisations', async () => {
+    for (const viewer of viewers) {
+      const { aggregates } = await graphqlOk(
+        hub.url,
+        `{ aggregates(from: "2017-08-25T03:00:00Z", to: "2017-08-25T05:00:00Z", bucket: HOUR, groupBy: [REGION]) { cells { suppressed orgCount signalCount } } }`,
+        {},
+        viewer.credentials,
+      );
+      const ministry = viewer.org?.kind === OrgKind.MINISTRY && viewer.reads;
+      for (const cell of aggregates.cells) {
+        if (ministry) expect(cell.suppressed).toBe(false);
+        else if (cell.suppressed) expect([cell.orgCount, cell.signalCount]).toEqual([null, null]);
+        else expect(cell.orgCount).toBeGreaterThanOrEqual(3);
+      }
+    }
+  }, 60_000);
+});
