@@ -7,7 +7,7 @@ import { SDL_PATH } from '../apps/hub/src/schema/emit-schema.js';
 import { graphql, graphqlOk } from './support/graphql-request.util.js';
 import { seedMembers } from './support/seed-orgs.util.js';
 import { PUBLISH, trafficDrop } from './support/signal-fixtures.util.js';
-import { startTestHub, TestHub } from './support/test-hub.util.js';
+import { createTestDatabase, startTestHub, TestHub } from './support/test-hub.util.js';
 
 describe('operations', () => {
   let hub: TestHub;
@@ -51,6 +51,29 @@ describe('operations', () => {
     const committed = readFileSync(SDL_PATH, 'utf8');
     const served = printSchema(hub.app.get(GraphQLSchemaHost).schema);
     expect(committed.slice(committed.indexOf('\n\n') + 2)).toBe(served);
+  });
+
+  it('creates the bootstrap ministry administrator once, who may create organisations', async () => {
+    const env = { HUB_BOOTSTRAP_ADMIN_EMAIL: 'root@mic.example', HUB_BOOTSTRAP_ADMIN_PASSWORD: 'bootstrap-password-1' };
+    const database = await createTestDatabase();
+    const first = await startTestHub(env, database.url);
+    await first.close();
+    const again = await startTestHub({ ...env, HUB_BOOTSTRAP_ADMIN_PASSWORD: 'another-password-2' }, database.url);
+    try {
+      const login = await graphqlOk(again.url, `mutation { login(email: "root@mic.example", password: "bootstrap-password-1") { accessToken viewer { role permissions organization { kind } } } }`);
+      expect(login.login.viewer).toMatchObject({ role: 'ADMIN', organization: { kind: 'MINISTRY' } });
+      expect(login.login.viewer.permissions).toContain('hub:admin');
+      const created = await graphqlOk(
+        again.url,
+        `mutation { createOrganization(input: { name: "New Carrier", kind: CARRIER, asns: [64512] }) { id kind } }`,
+        {},
+        { token: login.login.accessToken },
+      );
+      expect(created.createOrganization.kind).toBe('CARRIER');
+    } finally {
+      await again.close();
+      await database.drop();
+    }
   });
 
   it('refuses to start with invalid configuration, naming the variable', () => {
