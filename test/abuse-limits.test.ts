@@ -44,6 +44,13 @@ describe('abuse limits and hardening', () => {
     expect(limited.errors![0].extensions!.retryAfter).toBeGreaterThan(0);
   });
 
+  it('sends Retry-After with a rate-limited answer', async () => {
+    const response = await post(hub, { query: `mutation { login(email: "guess@members.example", password: "wrong-password-1") { accessToken } }` });
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    const body = (await response.json()) as any;
+    expect(body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+  });
+
   it('limits publishing per credential, saying when to retry, and stores nothing refused', async () => {
     for (let i = 0; i < 3; i += 1) await graphqlOk(hub.url, PUBLISH, { signals: [trafficDrop()] }, { token: m.noc.token });
     const refused = trafficDrop();

@@ -21,12 +21,9 @@ export function formatHubError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     if (original instanceof HubException) {
-      return {
-        message: original.message,
-        path: formatted.path,
-        locations: formatted.locations,
-        extensions: { ...original.extensions, code: original.code },
-      };
+      // `http` is transport advice for Apollo (status, headers), not part of the error.
+      const { http: _transport, ...extensions } = original.extensions;
+      return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { ...extensions, code: original.code } };
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CLIENT_CODES_FROM_GRAPHQL.has(code)) {
