@@ -107,3 +107,26 @@ describe('abuse limits and hardening', () => {
     await client.dispose();
   });
 });
+
+describe('production mode', () => {
+  let hub: TestHub;
+  let token: string;
+
+  beforeAll(async () => {
+    hub = await startTestHub({ HUB_ENV: 'production', HUB_SECRET: 'p'.repeat(40) });
+    token = (await seedMembers(hub, { member: { kind: OrgKind.PARTNER } })).member.token;
+  });
+
+  afterAll(() => hub?.close());
+
+  it('describes the schema only to signed-in members and serves no GraphiQL', async () => {
+    const query = `{ __schema { queryType { name } } }`;
+    const anonymous = await graphql(hub.url, query);
+    expect(anonymous.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    expect(anonymous.data ?? null).toBeNull();
+    const member = await graphqlOk(hub.url, query, {}, { token });
+    expect(member.__schema.queryType.name).toBe('Query');
+    const page = await fetch(`${hub.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toMatch(/graphiql|sandbox|playground/i);
+  });
+});

@@ -10,6 +10,7 @@ import { HubConfig } from './config/hub-config.js';
 import { formatHubError } from './common/graphql-errors.js';
 import { ConnectionInitPayload, LiveConnectionHandle, LiveConnectionsService } from './live/live-connections.service.js';
 import { DOCUMENT_LIMITS, documentLimitsRule } from './security/document-limits.js';
+import { introspectionGate } from './security/introspection-gate.plugin.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -30,7 +31,8 @@ export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsServic
     autoSchemaFile: true,
     sortSchema: true,
     playground: false,
-    introspection: config.HUB_ENV !== 'production',
+    introspection: true,
+    plugins: config.HUB_ENV === 'production' ? [introspectionGate(live)] : [],
     includeStacktraceInErrorResponses: false,
     formatError: formatHubError(logger.child({ component: 'graphql' })),
     validationRules: [documentLimitsRule],

@@ -1,11 +1,11 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { HubException } from '@kessetsu/schema';
+import { HubErrorCode, HubException } from '@kessetsu/schema';
 import type { Logger } from 'pino';
 
-const CLIENT_CODES_FROM_GRAPHQL = new Set([
+const CLIENT_CODES_FROM_GRAPHQL = new Set<string>([
+  ...Object.values(HubErrorCode),
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',

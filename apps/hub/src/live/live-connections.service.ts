@@ -79,6 +79,11 @@ export class LiveConnectionsService implements OnModuleInit, OnModuleDestroy {
     } catch {
       return null;
     }
+    return this.viewerFor(payload);
+  }
+
+  /** The viewer behind a bearer token or an API key, or null when neither is valid. */
+  async viewerFor(payload: ConnectionInitPayload | undefined): Promise<Viewer | null> {
     if (typeof payload?.apiKey === 'string') return this.viewers.viewerForApiKey(payload.apiKey);
     const bearer = typeof payload?.authorization === 'string' ? /^Bearer (\S+)$/i.exec(payload.authorization) : null;
     if (!bearer) return null;
