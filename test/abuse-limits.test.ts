@@ -129,4 +129,18 @@ describe('production mode', () => {
     const page = await fetch(`${hub.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(await page.text()).not.toMatch(/graphiql|sandbox|playground/i);
   });
+
+  it('answers cross-origin requests only for the portal, and mutations only as JSON POSTs', async () => {
+    const preflight = await fetch(`${hub.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    const plain = await fetch(`${hub.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: `mutation { login(email: "a@b.jp", password: "password-12345") { accessToken } }` }),
+    });
+    expect(plain.status).toBe(400);
+  });
 });

@@ -5,6 +5,9 @@ import { graphqlOk, Credentials } from './support/graphql-request.util.js';
 import { seedMembers, MemberSpec, Member } from './support/seed-orgs.util.js';
 import { trafficDrop } from './support/signal-fixtures.util.js';
 import { startTestHub, TestHub } from './support/test-hub.util.js';
+import { LiveFeed, subscribe } from './support/ws-client.util.js';
+
+const FEED = `subscription { signalPublished { cursor signal { id text sourceRef publisher { pseudonym organization { id } } } } }`;
 
 /**
  * A random world — organisations of every kind, people of every role, keys of every
@@ -57,7 +60,9 @@ describe('access policy properties over a random world', () => {
   let hub: TestHub;
   const published: Published[] = [];
   const viewers: Viewer[] = [];
+  const feeds = new Map<Viewer, LiveFeed<any>>();
   let orgs: Org[] = [];
+  let sentinel: string;
 
   beforeAll(async () => {
     hub = await startTestHub({ HUB_PUBLISH_REQUESTS_PER_MINUTE: '100000' });
@@ -99,6 +104,7 @@ describe('access policy properties over a random world', () => {
         credentials: { apiKey: created.key },
       });
     }
+    for (const viewer of viewers) if (viewer.org) feeds.set(viewer, await subscribe(hub.wsUrl, viewer.credentials, FEED));
     for (const [publisherIndex, org] of orgs.entries()) {
       const mine = world.signals.filter((signal) => signal.publisher === publisherIndex);
       if (mine.length === 0) continue;
@@ -124,9 +130,68 @@ describe('access policy properties over a random world', () => {
         published.push({ id: result.signal.id, tlp: inputs[i].meta.tlp, publisher: org, recipients: inputs[i].meta.recipients }),
       );
     }
+    // Delivery follows commit order: once this CLEAR signal arrives, everything before it has.
+    const last = await graphqlOk(
+      hub.url,
+      `mutation($s: [SignalInput!]!) { publishSignals(signals: $s) { signal { id } } }`,
+      { s: [trafficDrop({ tlp: 'CLEAR', regions: ['47'] })] },
+      { token: members.org0.token },
+    );
+    sentinel = last.publishSignals[0].signal.id;
   }, 120_000);
 
-  afterAll(() => hub?.close());
+  afterAll(async () => {
+    for (const feed of feeds.values()) await feed.dispose();
+    await hub?.close();
+  });
+
+  it('delivers every live subscriber exactly the signals the rules allow, once each', async () => {
+    for (const [viewer, feed] of feeds) {
+      for (let waited = 0; !feed.events.some((event) => event.signalPublished.signal.id === sentinel); waited += 50) {
+        if (waited > 20_000) throw new Error(`${viewer.label} never received the sentinel`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const received = feed.events.map((event) => event.signalPublished.signal).filter((signal) => signal.id !== sentinel);
+      expect(new Set(received.map((signal) => signal.id)).size).toBe(received.length);
+      const expected = published.filter((signal) => mayReceive(viewer, signal)).map((signal) => signal.id).sort();
+      expect({ viewer: viewer.label, ids: received.map((signal) => signal.id).sort() }).toEqual({ viewer: viewer.label, ids: expected });
+      for (const signal of received) {
+        const truth = published.find((candidate) => candidate.id === signal.id)!;
+        if (!maySeeIdentity(viewer, truth)) {
+          expect(signal.publisher.organization).toBeNull();
+          for (const datum of PII) expect(signal.text).not.toContain(datum);
+        }
+      }
+    }
+  }, 60_000);
+
+  it('names organisations by pseudonyms that are one-to-one inside an incident and differ across incidents', async () => {
+    const carrier = viewers.find((viewer) => viewer.org?.kind === OrgKind.CARRIER && viewer.reads && 'token' in viewer.credentials)!;
+    const { incidents } = await graphqlOk(
+      hub.url,
+      `{ incidents(first: 200) { edges { node { id orgCount participants { pseudonym } signals { id publisher { pseudonym } } } } } }`,
+      {},
+      carrier.credentials,
+    );
+    const pseudonymsByOrg = new Map<string, Set<string>>();
+    for (const { node } of incidents.edges) {
+      const byPseudonym = new Map<string, string>();
+      for (const signal of node.signals.filter((candidate: { id: string }) => candidate.id !== sentinel)) {
+        const org = published.find((candidate) => candidate.id === signal.id)!.publisher.id;
+        expect(byPseudonym.get(signal.publisher.pseudonym) ?? org).toBe(org);
+        byPseudonym.set(signal.publisher.pseudonym, org);
+        pseudonymsByOrg.set(org, (pseudonymsByOrg.get(org) ?? new Set()).add(`${node.id}:${signal.publisher.pseudonym}`));
+      }
+      expect(new Set(node.participants.map((p: any) => p.pseudonym)).size).toBe(node.orgCount);
+    }
+    let acrossIncidents = 0;
+    for (const scoped of pseudonymsByOrg.values()) {
+      const names = [...scoped].map((entry) => entry.split(':')[1]);
+      expect(new Set(names).size).toBe(names.length);
+      acrossIncidents += names.length - 1;
+    }
+    expect(acrossIncidents).toBeGreaterThan(0);
+  });
 
   it('shows every viewer exactly the signals the rules allow, shaped by the rules, with identity-free cursors', async () => {
     let checked = 0;

@@ -35,7 +35,9 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   app.disable('x-powered-by');
   app.use(securityHeaders);
   app.use(requestLogging(logger.child({ component: 'http' }), app.get(MetricsService)));
-  app.enableCors(config.HUB_PORTAL_ORIGIN ? { origin: config.HUB_PORTAL_ORIGIN.split(','), credentials: false } : { origin: true });
+  // Browsers may call the hub only from the portal; outside production an unset origin allows any.
+  const allowedOrigins = config.HUB_PORTAL_ORIGIN?.split(',') ?? (config.HUB_ENV === 'production' ? false : true);
+  app.enableCors({ origin: allowedOrigins, credentials: false });
   app.enableShutdownHooks();
   await app.init();
   const seed = app.get(SeedService);
