@@ -2,7 +2,8 @@ import pg from 'pg';
 import { OrgKind, UserRole } from '@kessetsu/schema';
 import { graphql, graphqlOk } from './support/graphql-request.util.js';
 import { Member, seedMembers } from './support/seed-orgs.util.js';
-import { PUBLISH, trafficDrop } from './support/signal-fixtures.util.js';
+import { FEED, PUBLISH, trafficDrop } from './support/signal-fixtures.util.js';
+import { subscribe } from './support/ws-client.util.js';
 import { startTestHub, TestHub } from './support/test-hub.util.js';
 
 const AUDIT = `query($action: String) { auditEvents(first: 100, action: $action) {
@@ -51,6 +52,19 @@ describe('append-only audit log', () => {
       ]),
     );
     expect(reads.some((event: any) => event.actorOrgId === m.carrier.org.id)).toBe(false);
+  });
+
+  it('records AMBER_STRICT and RED signals delivered on the live feed to other organisations', async () => {
+    const feed = await subscribe(hub.wsUrl, { token: m.ministry.token }, FEED);
+    const published = await graphqlOk(hub.url, PUBLISH, { signals: [trafficDrop({ tlp: 'AMBER_STRICT' })] }, { token: m.carrier.token });
+    const id = published.publishSignals[0].signal.id;
+    await feed.waitFor(1);
+    await feed.dispose();
+    for (let waited = 0; waited < 5000; waited += 100) {
+      if ((await events('RESTRICTED_READ')).some((event: any) => event.targetIds.includes(id))) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('live delivery of an AMBER_STRICT signal was not audited');
   });
 
   it('records key creation and revocation, and only the ministry may read the log', async () => {

@@ -28,6 +28,8 @@ export interface OrderedFeedSource<TRecord, TEvent, TFilter> {
    * `shaped` is shared by all subscribers of one record, to shape each variant once.
    */
   eventFor(viewer: Viewer, filter: TFilter, record: TRecord, shaped: Map<string, TEvent>): TEvent | null;
+  /** Told which records a viewer was sent, once per replay page or pump run (for the audit log). */
+  delivered?(viewer: Viewer, records: TRecord[]): void;
 }
 
 export interface OrderedFeedOptions {
@@ -127,6 +129,7 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
         }
         replayed = await this.source.replay(viewer, filter, position, REPLAY_PAGE);
         await this.source.prepare(replayed);
+        if (replayed.length > 0) this.source.delivered?.(viewer, replayed);
         replayExhausted = replayed.length < REPLAY_PAGE;
       }
       return null;
@@ -165,15 +168,19 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
       const records = await this.source.committedAfter(this.highWater, PUMP_BATCH);
       if (records.length === 0) return;
       await this.source.prepare(records);
+      const sent = new Map<Subscriber<TEvent, TFilter>, TRecord[]>();
       for (const record of records) {
         const position = this.source.positionOf(record);
         const shaped = new Map<string, TEvent>();
         for (const subscriber of this.subscribers) {
           const event = this.source.eventFor(subscriber.viewer, subscriber.filter, record, shaped);
-          if (event) subscriber.queue.push({ position, event });
+          if (!event) continue;
+          subscriber.queue.push({ position, event });
+          sent.set(subscriber, [...(sent.get(subscriber) ?? []), record]);
         }
         this.highWater = position;
       }
+      for (const [subscriber, delivered] of sent) this.source.delivered?.(subscriber.viewer, delivered);
       if (records.length < PUMP_BATCH) return;
     }
   }

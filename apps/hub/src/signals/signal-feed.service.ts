@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { PubSubEngine } from 'graphql-subscriptions';
 import type { Logger } from 'pino';
 import { Viewer, disclosureFor, viewerTokens } from '@kessetsu/auth';
+import { AuditService } from '../audit/audit.service.js';
 import { HubConfig } from '../config/hub-config.js';
 import { encodeCursor } from '../common/cursor.js';
 import { ROOT_LOGGER } from '../common/logger.js';
@@ -28,10 +29,11 @@ export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, O
   constructor(
     private readonly store: SignalStore,
     private readonly presenter: SignalPresenter,
+    private readonly audit: AuditService,
     metrics: MetricsService,
     config: HubConfig,
     @Inject(HUB_PUBSUB) pubsub: PubSubEngine,
-    @Inject(ROOT_LOGGER) logger: Logger,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
     this.feed = new OrderedFeed(this, {
       pubsub,
@@ -72,6 +74,13 @@ export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, O
 
   prepare(signals: readonly StoredSignal[]): Promise<void> {
     return this.presenter.prepare(signals);
+  }
+
+  /** Reads of AMBER_STRICT and RED signals by other organisations go to the audit log. */
+  delivered(viewer: Viewer, signals: StoredSignal[]): void {
+    this.audit
+      .recordRestrictedReads(viewer, 'signal', signals.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgId: signal.orgId })))
+      .catch((error: unknown) => this.logger.error({ err: error }, 'could not audit live-feed deliveries'));
   }
 
   /** Shapes each signal at most once per disclosure level. */
