@@ -8,6 +8,20 @@ import { startTestHub, TestHub } from './support/test-hub.util.js';
 import { LiveFeed, subscribe } from './support/ws-client.util.js';
 
 const FEED = `subscription { signalPublished { cursor signal { id text sourceRef publisher { pseudonym organization { id } } } } }`;
+const INCIDENT_FEED = `subscription { incidentUpdated { incident { id } } }`;
+const TLP_ORDER = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'];
+
+/** An incident is shown to its participants, and to others as its most restrictive label allows. */
+function mayReceiveIncident(viewer: Viewer, signals: Published[]): boolean {
+  if (viewer.org && signals.some((signal) => signal.publisher.id === viewer.org!.id)) return true;
+  const label = signals.reduce((worst, signal) => (TLP_ORDER.indexOf(signal.tlp) > TLP_ORDER.indexOf(worst) ? signal.tlp : worst), 'CLEAR' as Published['tlp']);
+  const redRecipients = signals
+    .filter((signal) => signal.tlp === 'RED')
+    .map((signal) => signal.recipients)
+    .reduce<string[] | null>((common, recipients) => (common === null ? recipients : common.filter((id) => recipients.includes(id))), null);
+  const outsider: Published = { id: '', tlp: label, publisher: { id: 'nobody', kind: OrgKind.CARRIER }, recipients: redRecipients ?? [] };
+  return mayReceive(viewer, outsider);
+}
 
 /**
  * A random world — organisations of every kind, people of every role, keys of every
@@ -61,6 +75,8 @@ describe('access policy properties over a random world', () => {
   const published: Published[] = [];
   const viewers: Viewer[] = [];
   const feeds = new Map<Viewer, LiveFeed<any>>();
+  const incidentFeeds = new Map<Viewer, LiveFeed<any>>();
+  const advisories: { id: string; tlp: Published['tlp']; issuer: string; recipients: string[] }[] = [];
   let orgs: Org[] = [];
   let sentinel: string;
 
@@ -68,22 +84,25 @@ describe('access policy properties over a random world', () => {
     hub = await startTestHub({ HUB_PUBLISH_REQUESTS_PER_MINUTE: '100000' });
     const world = fc.sample(
       fc.record({
-        orgKinds: fc.array(fc.constantFrom(...KINDS), { minLength: 10, maxLength: 10 }),
-        people: fc.array(fc.record({ org: fc.nat(9), role: fc.constantFrom(UserRole.VIEWER, UserRole.PUBLISHER, UserRole.ADMIN) }), {
-          minLength: 14,
-          maxLength: 14,
+        orgKinds: fc.array(fc.constantFrom(...KINDS), { minLength: 16, maxLength: 16 }),
+        people: fc.array(fc.record({ org: fc.nat(15), role: fc.constantFrom(UserRole.VIEWER, UserRole.PUBLISHER, UserRole.ADMIN) }), {
+          minLength: 24,
+          maxLength: 24,
         }),
-        keys: fc.array(fc.record({ org: fc.nat(9), scopes: fc.subarray([ApiKeyScope.SIGNALS_READ, ApiKeyScope.SIGNALS_PUBLISH], { minLength: 1 }) }), {
-          minLength: 8,
-          maxLength: 8,
+        keys: fc.array(fc.record({ org: fc.nat(15), scopes: fc.subarray([ApiKeyScope.SIGNALS_READ, ApiKeyScope.SIGNALS_PUBLISH], { minLength: 1 }) }), {
+          minLength: 12,
+          maxLength: 12,
         }),
         signals: fc.array(
-          fc.record({ publisher: fc.nat(9), tlp: fc.constantFrom(...TLPS), recipients: fc.subarray([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], { minLength: 1, maxLength: 3 }) }),
-          { minLength: 300, maxLength: 300 },
+          fc.record({ publisher: fc.nat(15), tlp: fc.constantFrom(...TLPS), recipients: fc.subarray([...Array(16).keys()], { minLength: 1, maxLength: 3 }) }),
+          { minLength: 1000, maxLength: 1000 },
         ),
       }),
       { seed: SEED, numRuns: 1 },
     )[0];
+    // The first two are the ministry and ICT-ISAC, so that advisories have issuers.
+    world.orgKinds[0] = OrgKind.MINISTRY;
+    world.orgKinds[1] = OrgKind.ISAC;
     // Every organisation gets a publisher so that any of them can publish.
     const specs: Record<string, MemberSpec> = {};
     world.orgKinds.forEach((kind, index) => (specs[`org${index}`] = { kind }));
@@ -104,7 +123,22 @@ describe('access policy properties over a random world', () => {
         credentials: { apiKey: created.key },
       });
     }
-    for (const viewer of viewers) if (viewer.org) feeds.set(viewer, await subscribe(hub.wsUrl, viewer.credentials, FEED));
+    for (const viewer of viewers) {
+      if (!viewer.org) continue;
+      feeds.set(viewer, await subscribe(hub.wsUrl, viewer.credentials, FEED));
+      incidentFeeds.set(viewer, await subscribe(hub.wsUrl, viewer.credentials, INCIDENT_FEED));
+    }
+    for (const [index, tlp] of TLPS.entries()) {
+      const issuer = index % 2 === 0 ? 0 : 1;
+      const recipients = tlp === 'RED' ? [orgs[(index + 3) % orgs.length].id] : [];
+      const data = await graphqlOk(
+        hub.url,
+        `mutation($i: PublishAdvisoryInput!) { publishAdvisory(input: $i) { id } }`,
+        { i: { title: `Advisory ${tlp}`, body: 'Check max-prefix filters.', tlp, recipientOrgIds: tlp === 'RED' ? recipients : null } },
+        { token: members[`org${issuer}`].token },
+      );
+      advisories.push({ id: data.publishAdvisory.id, tlp, issuer: orgs[issuer].id, recipients });
+    }
     for (const [publisherIndex, org] of orgs.entries()) {
       const mine = world.signals.filter((signal) => signal.publisher === publisherIndex);
       if (mine.length === 0) continue;
@@ -141,7 +175,7 @@ describe('access policy properties over a random world', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const feed of feeds.values()) await feed.dispose();
+    for (const feed of [...feeds.values(), ...incidentFeeds.values()]) await feed.dispose();
     await hub?.close();
   });
 
@@ -166,7 +200,7 @@ describe('access policy properties over a random world', () => {
   }, 60_000);
 
   it('names organisations by pseudonyms that are one-to-one inside an incident and differ across incidents', async () => {
-    const carrier = viewers.find((viewer) => viewer.org?.kind === OrgKind.CARRIER && viewer.reads && 'token' in viewer.credentials)!;
+    const carrier = viewers.find((viewer) => viewer.org && viewer.org.kind !== OrgKind.MINISTRY && viewer.reads)!;
     const { incidents } = await graphqlOk(
       hub.url,
       `{ incidents(first: 200) { edges { node { id orgCount participants { pseudonym } signals { id publisher { pseudonym } } } } } }`,
@@ -231,8 +265,43 @@ describe('access policy properties over a random world', () => {
         }
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(6000);
+    expect(checked).toBeGreaterThanOrEqual(30_000);
   }, 120_000);
+
+  it('shows incidents and advisories, queried and live, exactly as the rules allow', async () => {
+    const ministry = viewers.find((viewer) => viewer.org?.kind === OrgKind.MINISTRY && viewer.reads)!;
+    const all = await graphqlOk(hub.url, `{ incidents(first: 200) { edges { node { id signals { id } } } } }`, {}, ministry.credentials);
+    const incidentSignals = new Map<string, Published[]>(
+      all.incidents.edges.map((edge: any) => [
+        edge.node.id,
+        edge.node.signals.flatMap((signal: { id: string }) => published.filter((candidate) => candidate.id === signal.id)),
+      ]),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    for (const viewer of viewers) {
+      const queried = await graphqlOk(hub.url, `{ incidents(first: 200) { edges { node { id } } } advisories(first: 50) { edges { node { id } } } }`, {}, viewer.credentials);
+      const incidentIds = queried.incidents.edges.map((edge: any) => edge.node.id).sort();
+      const expectedIncidents = [...incidentSignals].filter(([, signals]) => signals.length > 0 && mayReceiveIncident(viewer, signals)).map(([id]) => id).sort();
+      expect({ viewer: viewer.label, incidents: incidentIds.filter((id: string) => incidentSignals.get(id)?.length) }).toEqual({ viewer: viewer.label, incidents: expectedIncidents });
+      const feed = incidentFeeds.get(viewer);
+      if (feed) {
+        // Live updates went out while the incident was visible; it may have grown more restrictive since.
+        const live = new Set(feed.events.map((event) => event.incidentUpdated.incident.id as string));
+        for (const id of expectedIncidents) expect({ viewer: viewer.label, id, live: live.has(id) }).toEqual({ viewer: viewer.label, id, live: true });
+        for (const id of live) {
+          const signals = incidentSignals.get(id) ?? [];
+          const everVisible = signals.some((_, index) => mayReceiveIncident(viewer, signals.slice(0, index + 1)));
+          expect({ viewer: viewer.label, id, everVisible }).toEqual({ viewer: viewer.label, id, everVisible: signals.length > 0 });
+        }
+      }
+      const advisoryIds = queried.advisories.edges.map((edge: any) => edge.node.id).sort();
+      const expectedAdvisories = advisories
+        .filter((advisory) => mayReceive(viewer, { id: advisory.id, tlp: advisory.tlp, publisher: orgs.find((org) => org.id === advisory.issuer)!, recipients: advisory.recipients }))
+        .map((advisory) => advisory.id)
+        .sort();
+      expect({ viewer: viewer.label, advisories: advisoryIds }).toEqual({ viewer: viewer.label, advisories: expectedAdvisories });
+    }
+  }, 60_000);
 
   it('never shows a non-ministry viewer an aggregate cell of fewer than k organisations', async () => {
     for (const viewer of viewers) {
