@@ -44,8 +44,9 @@ describe('abuse limits and hardening', () => {
     expect(limited.errors![0].extensions!.retryAfter).toBeGreaterThan(0);
   });
 
-  it('sends Retry-After with a rate-limited answer', async () => {
+  it('answers a rate-limited request with 429 and Retry-After', async () => {
     const response = await post(hub, { query: `mutation { login(email: "guess@members.example", password: "wrong-password-1") { accessToken } }` });
+    expect(response.status).toBe(429);
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
     const body = (await response.json()) as any;
     expect(body.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
@@ -55,9 +56,19 @@ describe('abuse limits and hardening', () => {
     for (let i = 0; i < 3; i += 1) await graphqlOk(hub.url, PUBLISH, { signals: [trafficDrop()] }, { token: m.noc.token });
     const refused = trafficDrop();
     const response = await graphql(hub.url, PUBLISH, { signals: [refused] }, { token: m.noc.token });
+    expect(response.status).toBe(429);
     expect(response.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
     const stored = await graphqlOk(hub.url, `{ signals(filter: { services: ["internet"] }, last: 10) { edges { node { sourceRef } } } }`, {}, { token: m.noc.token });
     expect(stored.signals.edges.map((edge: any) => edge.node.sourceRef)).not.toContain(refused.sourceRef);
+  });
+
+  it('applies the same publish limit to mutations sent over graphql-ws', async () => {
+    const client = createClient({ url: hub.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${m.noc.token}` }, retryAttempts: 0 });
+    const result = await new Promise<unknown>((resolve) => {
+      client.subscribe({ query: PUBLISH, variables: { signals: [trafficDrop()] } }, { next: resolve, error: resolve, complete: () => undefined });
+    });
+    expect(JSON.stringify(result)).toContain('RATE_LIMITED');
+    await client.dispose();
   });
 
   it('caps live subscriptions per identity', async () => {

@@ -67,6 +67,26 @@ describe('append-only audit log', () => {
     throw new Error('live delivery of an AMBER_STRICT signal was not audited');
   });
 
+  it('records restricted advisories and incidents shown to organisations outside them', async () => {
+    const advisory = await graphqlOk(
+      hub.url,
+      `mutation($i: PublishAdvisoryInput!) { publishAdvisory(input: $i) { id } }`,
+      { i: { title: 'Red advisory', body: 'For one carrier only.', tlp: 'RED', recipientOrgIds: [m.recipient.org.id] } },
+      { token: m.ministry.token },
+    );
+    await graphqlOk(hub.url, `{ advisories { edges { node { id } } } }`, {}, { token: m.recipient.token });
+    const published = await graphqlOk(hub.url, PUBLISH, { signals: [trafficDrop({ tlp: 'AMBER_STRICT', regions: ['30'] })] }, { token: m.carrier.token });
+    const incidents = await graphqlOk(hub.url, `{ incidents(first: 50) { edges { node { id signals { id } } } } }`, {}, { token: m.ministry.token });
+    const incident = incidents.incidents.edges.find((edge: any) => edge.node.signals.some((s: any) => s.id === published.publishSignals[0].signal.id)).node.id;
+    const reads = await events('RESTRICTED_READ');
+    expect(reads).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actorOrgId: m.recipient.org.id, targetType: 'advisory', targetIds: [advisory.publishAdvisory.id] }),
+        expect.objectContaining({ actorOrgId: m.ministry.org.id, targetType: 'incident', targetIds: expect.arrayContaining([incident]) }),
+      ]),
+    );
+  });
+
   it('records key creation and revocation, and only the ministry may read the log', async () => {
     const created = await graphqlOk(
       hub.url,

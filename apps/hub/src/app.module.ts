@@ -18,6 +18,7 @@ import { LiveModule } from './live/live.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PubSubModule } from './pubsub/pubsub.module.js';
+import { RateLimiter } from './security/rate-limiter.js';
 import { SeedModule } from './seed/seed.module.js';
 import { SignalsModule } from './signals/signals.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -61,8 +62,8 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [LiveModule],
-          inject: [LiveConnectionsService],
-          useFactory: (live: LiveConnectionsService) => hubGraphqlOptions(config, live, logger),
+          inject: [LiveConnectionsService, RateLimiter],
+          useFactory: (live: LiveConnectionsService, limiter: RateLimiter) => hubGraphqlOptions(config, live, limiter, logger),
         }),
       ],
       controllers: [HealthController],

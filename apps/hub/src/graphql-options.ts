@@ -1,7 +1,7 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request, Response } from 'express';
 import type { Context, ServerOptions } from 'graphql-ws';
-import { DocumentNode, GraphQLError, GraphQLSchema, specifiedRules, validate } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLSchema, getOperationAST, parse, specifiedRules, validate } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
@@ -11,6 +11,9 @@ import { formatHubError } from './common/graphql-errors.js';
 import { ConnectionInitPayload, LiveConnectionHandle, LiveConnectionsService } from './live/live-connections.service.js';
 import { DOCUMENT_LIMITS, documentLimitsRule } from './security/document-limits.js';
 import { introspectionGate } from './security/introspection-gate.plugin.js';
+import { enforceOperationLimits } from './security/operation-limits.js';
+import { operationLimitsPlugin } from './security/operation-limits.plugin.js';
+import type { RateLimiter } from './security/rate-limiter.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -25,14 +28,14 @@ type LiveContext = Context<Record<string, unknown> | undefined, unknown>;
 const extraOf = (context: LiveContext) => context.extra as LiveExtra;
 
 /** GraphQL over HTTP (Apollo) and graphql-ws on the same path; errors pass through one formatter. */
-export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsService, logger: Logger): ApolloDriverConfig {
+export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsService, limiter: RateLimiter, logger: Logger): ApolloDriverConfig {
   return {
     path: GRAPHQL_PATH,
     autoSchemaFile: true,
     sortSchema: true,
     playground: false,
     introspection: true,
-    plugins: config.HUB_ENV === 'production' ? [introspectionGate(live)] : [],
+    plugins: [operationLimitsPlugin(limiter), ...(config.HUB_ENV === 'production' ? [introspectionGate(live)] : [])],
     includeStacktraceInErrorResponses: false,
     formatError: formatHubError(logger.child({ component: 'graphql' })),
     validationRules: [documentLimitsRule],
@@ -51,10 +54,12 @@ export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsServic
           extra.connection = live.register(viewer, extra.socket);
           return true;
         },
-        onSubscribe: (context: LiveContext, id: string, payload: { query?: string }) => {
+        onSubscribe: (context: LiveContext, id: string, payload: { query?: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
           if ((payload.query?.length ?? 0) > DOCUMENT_LIMITS.maxLength) {
             return [new GraphQLError(`The document is longer than ${DOCUMENT_LIMITS.maxLength} characters`)];
           }
+          const limited = limitsRefusal(limiter, payload, context);
+          if (limited) return [limited];
           if (!extraOf(context).connection?.admit(id)) {
             return [new GraphQLError('Too many live subscriptions for this credential; close one first', { extensions: { code: 'RATE_LIMITED' } })];
           }
@@ -68,4 +73,32 @@ export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsServic
     context: (request: { req?: Request; res?: Response; extra?: LiveExtra }) =>
       request.extra ? { viewer: request.extra.viewer } : { req: request.req, res: request.res },
   };
+}
+
+/** graphql-ws side of the abuse limits (mutations may also arrive over the socket). */
+function limitsRefusal(
+  limiter: RateLimiter,
+  payload: { query?: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+  context: LiveContext,
+): GraphQLError | null {
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query ?? '');
+  } catch {
+    return null;
+  }
+  const operation = getOperationAST(document, payload.operationName ?? undefined);
+  if (!operation) return null;
+  const params = (context.connectionParams ?? {}) as ConnectionInitPayload;
+  const credential = typeof params.authorization === 'string' ? params.authorization : typeof params.apiKey === 'string' ? params.apiKey : null;
+  try {
+    enforceOperationLimits(limiter, operation, payload.variables ?? undefined, {
+      credential,
+      address: extraOf(context).request?.socket.remoteAddress ?? 'unknown',
+    });
+    return null;
+  } catch (error) {
+    if (error instanceof GraphQLError) return error;
+    throw error;
+  }
 }

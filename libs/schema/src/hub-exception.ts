@@ -72,16 +72,9 @@ function describeFieldErrors(errors: FieldError[]): string {
   return `Invalid input: ${listed.join('; ')}${more}`;
 }
 
-/**
- * `extensions.retryAfter` says, in seconds, when to try again; over HTTP, Apollo also
- * sends it as a Retry-After header from `extensions.http` (the status stays 200, as for
- * every field error).
- */
+/** `extensions.retryAfter` says, in seconds, when to try again. */
 export class RateLimitedException extends HubException {
   constructor(readonly retryAfterSeconds: number, what: string) {
-    super(HubErrorCode.RATE_LIMITED, `Too many ${what}; retry after ${retryAfterSeconds} s`, {
-      retryAfter: retryAfterSeconds,
-      http: { headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
-    });
+    super(HubErrorCode.RATE_LIMITED, `Too many ${what}; retry after ${retryAfterSeconds} s`, { retryAfter: retryAfterSeconds });
   }
 }

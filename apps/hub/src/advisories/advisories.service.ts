@@ -63,7 +63,7 @@ export class AdvisoriesService implements OnModuleInit, OnApplicationShutdown, O
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
     metrics: MetricsService,
     config: HubConfig,
-    @Inject(ROOT_LOGGER) logger: Logger,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
     this.feed = new OrderedFeed(this, { pubsub, metrics, logger, pollMs: config.HUB_FEED_POLL_MS, maxBacklog: config.HUB_FEED_MAX_BACKLOG });
   }
@@ -122,6 +122,7 @@ export class AdvisoriesService implements OnModuleInit, OnApplicationShutdown, O
     const advisories: StoredAdvisory[] = rows.map(toStored);
     const page = advisories.slice(0, size);
     await this.prepare(page);
+    this.delivered(viewer, page);
     const edges = page.flatMap((advisory) => {
       const node = this.present(viewer, advisory);
       return node ? [{ cursor: encodeCursor(ADVISORY_FEED, advisory.sequence), node }] : [];
@@ -163,6 +164,13 @@ export class AdvisoriesService implements OnModuleInit, OnApplicationShutdown, O
 
   async prepare(advisories: readonly StoredAdvisory[]): Promise<void> {
     await this.organisations.load(advisories.map((advisory) => advisory.orgId));
+  }
+
+  /** Reads of AMBER_STRICT and RED advisories by other organisations go to the audit log. */
+  delivered(viewer: Viewer, advisories: StoredAdvisory[]): void {
+    this.audit
+      .recordRestrictedReads(viewer, 'advisory', advisories.map((advisory) => ({ id: advisory.id, tlp: advisory.tlp, ownerOrgIds: [advisory.orgId] })))
+      .catch((error: unknown) => this.logger.error({ err: error }, 'could not audit advisory reads'));
   }
 
   eventFor(viewer: Viewer, _filter: null, advisory: StoredAdvisory, shaped: Map<string, AdvisoryEvent>): AdvisoryEvent | null {

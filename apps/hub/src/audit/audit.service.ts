@@ -43,9 +43,11 @@ export class AuditService {
     );
   }
 
-  /** Records that a viewer outside the publishing organisation was shown AMBER_STRICT or RED records. */
-  async recordRestrictedReads(viewer: Viewer, targetType: string, records: { id: string; tlp: string; ownerOrgId: string }[]): Promise<void> {
-    const read = records.filter((record) => RESTRICTED.has(record.tlp) && record.ownerOrgId !== viewer.orgId).map((record) => record.id);
+  /** Records that a viewer outside the owning organisations (publisher, participants) was shown AMBER_STRICT or RED records. */
+  async recordRestrictedReads(viewer: Viewer, targetType: string, records: { id: string; tlp: string; ownerOrgIds: readonly string[] }[]): Promise<void> {
+    const read = records
+      .filter((record) => RESTRICTED.has(record.tlp) && !record.ownerOrgIds.includes(viewer.orgId ?? ''))
+      .map((record) => record.id);
     if (read.length > 0) await this.record(viewer, AuditAction.RESTRICTED_READ, targetType, read);
   }
 

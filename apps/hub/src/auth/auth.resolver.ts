@@ -1,5 +1,4 @@
-import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type { Request } from 'express';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentViewer, Viewer } from '@kessetsu/auth';
 import { AuthService } from './auth.service.js';
 import { AuthPayload, ViewerModel } from './viewer.model.js';
@@ -9,12 +8,8 @@ export class AuthResolver {
   constructor(private readonly auth: AuthService) {}
 
   @Mutation(() => AuthPayload, { description: 'Exchanges a password for a short-lived access token (Bearer).' })
-  login(
-    @Args('email') email: string,
-    @Args('password') password: string,
-    @Context('req') request: Request | undefined,
-  ): Promise<AuthPayload> {
-    return this.auth.login(email, password, request?.ip ?? 'unknown');
+  login(@Args('email') email: string, @Args('password') password: string): Promise<AuthPayload> {
+    return this.auth.login(email, password);
   }
 
   @Query(() => ViewerModel, { nullable: true, description: 'The current viewer; null when not signed in.' })

@@ -3,7 +3,6 @@ import { JwtService } from '@nestjs/jwt';
 import { UnauthenticatedException } from '@kessetsu/schema';
 import { AUTH_OPTIONS, AuthOptions, Viewer, jwtSignOptions, permissionsOf } from '@kessetsu/auth';
 import { hashSecret, verifySecret } from '../common/secret-hashing.js';
-import { RateLimiter } from '../security/rate-limiter.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthPayload, ViewerModel } from './viewer.model.js';
@@ -20,13 +19,10 @@ export class AuthService {
     private readonly viewers: ViewerSourceService,
     private readonly jwt: JwtService,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
-    private readonly rateLimiter: RateLimiter,
   ) {}
 
-  /** Throttled per email and per client address, against password guessing. */
-  async login(email: string, password: string, clientAddress: string): Promise<AuthPayload> {
-    this.rateLimiter.consume('login', `email:${email.trim().toLowerCase()}`);
-    this.rateLimiter.consume('login-address', clientAddress);
+  /** Throttled per email and per client address before it runs (security/operation-limits.ts). */
+  async login(email: string, password: string): Promise<AuthPayload> {
     const user = await this.users.findByEmail(email);
     const valid = await verifySecret(user?.passwordHash ?? (await this.decoyHash), password);
     if (!user || !user.active || !valid) throw new UnauthenticatedException('Unknown email or wrong password');

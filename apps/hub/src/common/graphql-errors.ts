@@ -21,13 +21,17 @@ export function formatHubError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     if (original instanceof HubException) {
-      // `http` is transport advice for Apollo (status, headers), not part of the error.
-      const { http: _transport, ...extensions } = original.extensions;
-      return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { ...extensions, code: original.code } };
+      return {
+        message: original.message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { ...original.extensions, code: original.code },
+      };
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CLIENT_CODES_FROM_GRAPHQL.has(code)) {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { ...extensions, code } };
     }
     if (original instanceof GraphQLError && original.originalError === undefined && !formatted.path) {
       // Errors raised by graphql-js itself about the document (e.g. variable coercion).

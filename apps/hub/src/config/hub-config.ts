@@ -72,7 +72,7 @@ export class HubConfig {
   @IsInt()
   @Min(60)
   @Max(86400)
-  HUB_JWT_TTL_SECONDS = 3600;
+  HUB_JWT_TTL_SECONDS = 900;
 
   @IsOptional()
   @IsEmail({}, { message: 'HUB_BOOTSTRAP_ADMIN_EMAIL must be an email address' })

@@ -4,6 +4,7 @@ import { PubSubEngine } from 'graphql-subscriptions';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { Viewer, viewerTokens } from '@kessetsu/auth';
+import { AuditService } from '../audit/audit.service.js';
 import { HubConfig } from '../config/hub-config.js';
 import { encodeCursor } from '../common/cursor.js';
 import { ROOT_LOGGER } from '../common/logger.js';
@@ -124,6 +125,7 @@ export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly presenter: IncidentPresenter,
+    private readonly audit: AuditService,
     private readonly metrics: MetricsService,
     private readonly config: HubConfig,
     @Inject(HUB_PUBSUB) pubsub: PubSubEngine,
@@ -150,7 +152,15 @@ export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown 
 
   /** With `afterRevision`, first the latest state of every incident changed since then, then live. */
   subscribe(viewer: Viewer, filter: IncidentFilter | null | undefined, afterRevision?: bigint): AsyncIterableIterator<IncidentUpdate> {
-    const shape = (incident: StoredIncident) => (incidentMatchesFilter(incident, filter) ? this.presenter.present(viewer, incident) : null);
+    const shape = (incident: StoredIncident) => {
+      const view = incidentMatchesFilter(incident, filter) ? this.presenter.present(viewer, incident) : null;
+      if (view) {
+        this.audit
+          .recordRestrictedReads(viewer, 'incident', [{ id: incident.id, tlp: incident.tlp, ownerOrgIds: incident.orgIds }])
+          .catch((error: unknown) => this.logger.error({ err: error }, 'could not audit an incident delivery'));
+      }
+      return view;
+    };
     const subscriber = new CoalescingSubscriber(viewer, filter, afterRevision ?? this.highWater, this.config.HUB_FEED_MAX_BACKLOG, shape);
     this.subscribers.add(subscriber);
     this.metrics.liveSubscribers.inc({ feed: INCIDENT_FEED });

@@ -48,6 +48,7 @@ export class IncidentsService {
     const incidents: StoredIncident[] = rows.map(toStoredIncident);
     const page = incidents.slice(0, size);
     await this.presenter.prepare(page);
+    await this.auditIncidentReads(viewer, page);
     const edges = page.flatMap((incident) => {
       const node = this.presenter.present(viewer, incident);
       return node ? [{ cursor: encodeCursor(INCIDENT_FEED, incident.revision), node }] : [];
@@ -74,7 +75,18 @@ export class IncidentsService {
     const incident = await this.store.findById(id);
     if (!incident) return null;
     await this.presenter.prepare([incident]);
-    return this.presenter.present(viewer, incident);
+    const view = this.presenter.present(viewer, incident);
+    if (view) await this.auditIncidentReads(viewer, [incident]);
+    return view;
+  }
+
+  /** Restricted incidents shown to non-participants go to the audit log. */
+  auditIncidentReads(viewer: Viewer, incidents: StoredIncident[]): Promise<void> {
+    return this.audit.recordRestrictedReads(
+      viewer,
+      'incident',
+      incidents.map((incident) => ({ id: incident.id, tlp: incident.tlp, ownerOrgIds: incident.orgIds })),
+    );
   }
 
   /** The incident's signals this viewer may see, oldest first. */
@@ -86,7 +98,7 @@ export class IncidentsService {
     );
     const signals = rows.map(toStoredSignal);
     await this.signalPresenter.prepare(signals);
-    await this.audit.recordRestrictedReads(viewer, 'signal', signals.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgId: signal.orgId })));
+    await this.audit.recordRestrictedReads(viewer, 'signal', signals.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgIds: [signal.orgId] })));
     return signals.flatMap((signal) => this.signalPresenter.present(viewer, signal) ?? []);
   }
 

@@ -79,7 +79,7 @@ export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, O
   /** Reads of AMBER_STRICT and RED signals by other organisations go to the audit log. */
   delivered(viewer: Viewer, signals: StoredSignal[]): void {
     this.audit
-      .recordRestrictedReads(viewer, 'signal', signals.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgId: signal.orgId })))
+      .recordRestrictedReads(viewer, 'signal', signals.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgIds: [signal.orgId] })))
       .catch((error: unknown) => this.logger.error({ err: error }, 'could not audit live-feed deliveries'));
   }
 

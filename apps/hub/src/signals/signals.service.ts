@@ -13,7 +13,6 @@ import { IncidentPresenter } from '../incidents/incident-presenter.js';
 import { IncidentStore, StoredIncident } from '../incidents/incident-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
-import { RateLimiter } from '../security/rate-limiter.js';
 import { AuditAction, AuditService } from '../audit/audit.service.js';
 import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent } from '../pubsub/hub-events.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
@@ -50,7 +49,6 @@ export class SignalsService {
     private readonly incidentPresenter: IncidentPresenter,
     private readonly metrics: MetricsService,
     private readonly config: HubConfig,
-    private readonly rateLimiter: RateLimiter,
     private readonly audit: AuditService,
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
@@ -63,7 +61,6 @@ export class SignalsService {
   async publish(viewer: Viewer, rawInputs: readonly object[]): Promise<PublishedSignal[]> {
     const orgId = viewer.orgId;
     if (!orgId) throw new ForbiddenException('Only member organisations publish');
-    this.rateLimiter.consume('publish', viewer.apiKeyId ?? viewer.userId ?? orgId);
     if (rawInputs.length === 0 || rawInputs.length > this.config.HUB_MAX_BATCH_SIZE) {
       throw InvalidInputException.single('signals', `must hold 1 to ${this.config.HUB_MAX_BATCH_SIZE} signals`);
     }
@@ -127,7 +124,7 @@ export class SignalsService {
     const pageRows = rows.slice(0, size);
     if (backwards) pageRows.reverse();
     await this.presenter.prepare(pageRows);
-    await this.audit.recordRestrictedReads(viewer, 'signal', pageRows.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgId: signal.orgId })));
+    await this.audit.recordRestrictedReads(viewer, 'signal', pageRows.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgIds: [signal.orgId] })));
     const edges = pageRows.flatMap((signal) => {
       const node = this.presenter.present(viewer, signal);
       return node ? [{ cursor: encodeCursor(SIGNAL_FEED, signal.sequence), node }] : [];
@@ -150,7 +147,7 @@ export class SignalsService {
     if (!signal) return null;
     await this.presenter.prepare([signal]);
     const view = this.presenter.present(viewer, signal);
-    if (view) await this.audit.recordRestrictedReads(viewer, 'signal', [{ id: signal.id, tlp: signal.tlp, ownerOrgId: signal.orgId }]);
+    if (view) await this.audit.recordRestrictedReads(viewer, 'signal', [{ id: signal.id, tlp: signal.tlp, ownerOrgIds: [signal.orgId] }]);
     return view;
   }
 
