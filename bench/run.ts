@@ -1,0 +1,20 @@
+import { ingestBench } from './ingest.bench.js';
+
+/** `npm run bench -- <name>`: each bench prints its figures beside its peer or limit. */
+const BENCHES: Record<string, () => Promise<void>> = {
+  ingest: ingestBench,
+};
+
+const name = process.argv[2];
+const bench = name ? BENCHES[name] : undefined;
+if (!bench) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}>\n`);
+  process.exit(2);
+}
+bench().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
