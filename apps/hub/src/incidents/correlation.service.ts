@@ -5,9 +5,8 @@ import { IncidentEventType, IncidentStatus, Severity } from '@kessetsu/schema';
 import { combineLabels } from '@kessetsu/auth';
 import { HubConfig } from '../config/hub-config.js';
 import { newId } from '../common/ids.js';
-import { OrganisationsService } from '../organisations/organisations.service.js';
 import type { StoredSignal } from '../signals/stored-signal.js';
-import { TimeWindow, correlationTerms, signalWindow, windowsMeet } from './correlation-rules.js';
+import { AsnDirectory, TimeWindow, correlationTerms, signalWindow, windowsMeet } from './correlation-rules.js';
 import { IncidentStore, NewIncidentEvent, StoredIncident } from './incident-store.js';
 
 const SEVERITY_ORDER = [Severity.INFO, Severity.MINOR, Severity.MAJOR, Severity.CRITICAL];
@@ -77,13 +76,12 @@ function overlaps(list: BlockList, prefix: string): boolean {
 export class CorrelationService {
   constructor(
     private readonly store: IncidentStore,
-    private readonly organisations: OrganisationsService,
     private readonly config: HubConfig,
   ) {}
 
-  async correlate(manager: EntityManager, signals: StoredSignal[]): Promise<CorrelationOutcome> {
+  /** `asns` is read before the transaction takes the ordered-write lock, to keep the lock short. */
+  async correlate(manager: EntityManager, signals: StoredSignal[], asns: AsnDirectory): Promise<CorrelationOutcome> {
     const marginMs = this.config.HUB_CORRELATION_MARGIN_MINUTES * 60_000;
-    const asns = await this.organisations.asnDirectory();
     const batch = new BatchState();
     for (const signal of signals) {
       const terms = correlationTerms(signal, asns);

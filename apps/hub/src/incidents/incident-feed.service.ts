@@ -10,6 +10,7 @@ import { encodeCursor } from '../common/cursor.js';
 import { ROOT_LOGGER } from '../common/logger.js';
 import { SqlParams } from '../common/sql-params.js';
 import { AsyncQueue } from '../live/async-queue.js';
+import { closableIterator } from '../live/closable-iterator.js';
 import { WakeablePump } from '../live/wakeable-pump.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
@@ -183,21 +184,11 @@ export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown 
           close();
         });
     }
-    return {
-      next: async () => {
-        if (closed) return { value: undefined, done: true };
-        const entry = await subscriber.queue.next();
-        return entry.done ? close() : entry;
-      },
-      return: async () => close(),
-      throw: async (error: unknown) => {
-        close();
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    return closableIterator(async () => {
+      if (closed) return { value: undefined, done: true };
+      const entry = await subscriber.queue.next();
+      return entry.done ? close() : entry;
+    }, close);
   }
 
   private async replay(subscriber: CoalescingSubscriber, afterRevision: bigint): Promise<void> {

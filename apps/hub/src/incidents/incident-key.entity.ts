@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Correlation keys an open incident offers to later signals (see correlation-rules.ts). */
 @Entity('incident_key')

@@ -13,10 +13,6 @@ export class AsyncQueue<T> {
     private readonly onOverflow: () => void = () => {},
   ) {}
 
-  get size(): number {
-    return this.items.length;
-  }
-
   push(item: T): void {
     if (this.ended) return;
     if (this.waiting) {

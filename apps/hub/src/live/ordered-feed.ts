@@ -4,6 +4,7 @@ import type { Viewer } from '@kessetsu/auth';
 import type { MetricsService } from '../metrics/metrics.service.js';
 import type { HubTrigger } from '../pubsub/hub-events.js';
 import { AsyncQueue } from './async-queue.js';
+import { closableIterator } from './closable-iterator.js';
 import { WakeablePump } from './wakeable-pump.js';
 
 const PUMP_BATCH = 1000;
@@ -135,28 +136,18 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
       return null;
     };
 
-    return {
-      next: async () => {
-        if (closed) return { value: undefined, done: true };
-        const fromReplay = await nextReplayed();
-        if (fromReplay) return fromReplay;
-        for (;;) {
-          const entry = await subscriber.queue.next();
-          if (entry.done || closed) return close();
-          if (entry.value.position <= position) continue;
-          position = entry.value.position;
-          return { value: entry.value.event, done: false };
-        }
-      },
-      return: async () => close(),
-      throw: async (error: unknown) => {
-        close();
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    return closableIterator(async () => {
+      if (closed) return { value: undefined, done: true };
+      const fromReplay = await nextReplayed();
+      if (fromReplay) return fromReplay;
+      for (;;) {
+        const entry = await subscriber.queue.next();
+        if (entry.done || closed) return close();
+        if (entry.value.position <= position) continue;
+        position = entry.value.position;
+        return { value: entry.value.event, done: false };
+      }
+    }, close);
   }
 
   private async deliverCommitted(): Promise<void> {

@@ -69,9 +69,10 @@ export class SignalsService {
     if (errors.length > 0) throw new InvalidInputException(errors);
 
     const rows = inputs.map((input) => toNewRow(orgId, input));
+    const asns = await this.organisations.asnDirectory();
     const { inserted, existing, touched } = await this.store.transaction(async (manager) => {
       const inserted = await this.store.insertBatch(manager, rows);
-      const { incidentOf, touched } = await this.correlation.correlate(manager, inserted);
+      const { incidentOf, touched } = await this.correlation.correlate(manager, inserted, asns);
       await this.aggregates.record(manager, inserted.map((signal) => signal.id));
       if (inserted.length > 0) {
         await this.audit.record(viewer, AuditAction.SIGNALS_PUBLISHED, 'signal', inserted.length <= AUDITED_IDS ? inserted.map((s) => s.id) : [], {
