@@ -26,6 +26,8 @@ export interface ParsedPrefix {
   length: number;
   /** True when bits beyond the prefix length are set, as in 203.0.113.5/24. */
   hostBitsSet: boolean;
+  /** The network part as a string of '0' and '1', `length` long: a prefix of another's path in the address tree. */
+  networkBits: string;
 }
 
 /** Parses `address/length`; null when it is not one. */
@@ -38,7 +40,12 @@ export function parsePrefix(value: string): ParsedPrefix | null {
   if (width === 0 || length > width) return null;
   const bits = family === 4 ? ipv4Bits(address) : ipv6Bits(address);
   const hostMask = (1n << BigInt(width - length)) - 1n;
-  return { family: family as 4 | 6, length, hostBitsSet: (bits & hostMask) !== 0n };
+  return {
+    family: family as 4 | 6,
+    length,
+    hostBitsSet: (bits & hostMask) !== 0n,
+    networkBits: bits.toString(2).padStart(width, '0').slice(0, length),
+  };
 }
 
 /** A network prefix in canonical form: valid address, length within range, no host bits set. */

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { BlockList, isIPv6 } from 'node:net';
 import { EntityManager } from 'typeorm';
 import { IncidentEventType, IncidentStatus, Severity } from '@kessetsu/schema';
 import { combineLabels } from '@kessetsu/auth';
 import { HubConfig } from '../config/hub-config.js';
 import { newId } from '../common/ids.js';
 import type { StoredSignal } from '../signals/stored-signal.js';
-import { AsnDirectory, TimeWindow, correlationTerms, signalWindow, windowsMeet } from './correlation-rules.js';
-import { IncidentStore, NewIncidentEvent, StoredIncident } from './incident-store.js';
+import { AsnDirectory, CorrelationTerms, TimeWindow, correlationTerms, signalWindow, windowsMeet } from './correlation-rules.js';
+import { CandidateIncident, IncidentStore, NewIncidentEvent, StoredIncident } from './incident-store.js';
+import { PrefixIndex } from './prefix-index.js';
 
 const SEVERITY_ORDER = [Severity.INFO, Severity.MINOR, Severity.MAJOR, Severity.CRITICAL];
 
@@ -18,53 +18,68 @@ export interface CorrelationOutcome {
   touched: StoredIncident[];
 }
 
-/** What one batch has done so far, so that its later signals see its earlier ones. */
+/** The incidents one batch may join and what it has done so far, so that its later signals see its earlier ones. */
 class BatchState {
   readonly incidents = new Map<string, StoredIncident>();
   readonly created = new Set<string>();
-  readonly keyOwners = new Map<string, string>();
-  readonly prefixLists = new Map<string, BlockList>();
   readonly newKeys: { incidentId: string; key: string }[] = [];
   readonly newPrefixes: { incidentId: string; prefix: string }[] = [];
   readonly events: (NewIncidentEvent & { id: string })[] = [];
   readonly assignments: { signalId: string; incidentId: string }[] = [];
+  private readonly keyOwners = new Map<string, Set<string>>();
+  /** Stored incidents overlapping each of the batch's prefixes, as Postgres found them. */
+  private readonly storedOverlaps = new Map<string, Set<string>>();
+  /** Prefixes added by this batch. */
+  private readonly addedPrefixes = new PrefixIndex<string>();
 
-  localMatch(probes: string[], prefixes: string[], window: TimeWindow, marginMs: number): StoredIncident | null {
-    const meets = (incident: StoredIncident | undefined) =>
-      incident && windowsMeet(window, { start: incident.windowStart, end: incident.windowEnd }, marginMs) ? incident : null;
-    for (const probe of probes) {
-      const found = meets(this.incidents.get(this.keyOwners.get(probe) ?? ''));
-      if (found) return found;
+  constructor(candidates: CandidateIncident[]) {
+    for (const { incident, keys, prefixes } of candidates) {
+      this.incidents.set(incident.id, incident);
+      for (const key of keys) ownersOf(this.keyOwners, key).add(incident.id);
+      for (const prefix of prefixes) ownersOf(this.storedOverlaps, prefix).add(incident.id);
     }
-    for (const [incidentId, list] of this.prefixLists) {
-      if (prefixes.some((prefix) => overlaps(list, prefix))) {
-        const found = meets(this.incidents.get(incidentId));
-        if (found) return found;
-      }
-    }
-    return null;
   }
 
-  offer(incidentId: string, keys: string[], prefixes: string[]): void {
-    for (const key of keys) {
-      if (this.keyOwners.get(key) === incidentId) continue;
-      this.keyOwners.set(key, incidentId);
+  /** The oldest open incident offering one of the probes or an overlapping prefix whose window meets the signal's. */
+  match(terms: CorrelationTerms, window: TimeWindow, marginMs: number): StoredIncident | null {
+    const ids = new Set<string>();
+    for (const probe of terms.probes) for (const id of this.keyOwners.get(probe) ?? []) ids.add(id);
+    for (const prefix of terms.prefixes) {
+      for (const id of this.storedOverlaps.get(prefix) ?? []) ids.add(id);
+      for (const id of this.addedPrefixes.overlapping(prefix)) ids.add(id);
+    }
+    let oldest: StoredIncident | null = null;
+    for (const id of ids) {
+      const incident = this.incidents.get(id)!;
+      if (!windowsMeet(window, { start: incident.windowStart, end: incident.windowEnd }, marginMs)) continue;
+      if (!oldest || incident.windowStart < oldest.windowStart || (+incident.windowStart === +oldest.windowStart && incident.id < oldest.id)) {
+        oldest = incident;
+      }
+    }
+    return oldest;
+  }
+
+  offer(incidentId: string, terms: CorrelationTerms): void {
+    for (const key of terms.keys) {
+      const owners = ownersOf(this.keyOwners, key);
+      if (owners.has(incidentId)) continue;
+      owners.add(incidentId);
       this.newKeys.push({ incidentId, key });
     }
-    if (prefixes.length === 0) return;
-    const list = this.prefixLists.get(incidentId) ?? new BlockList();
-    for (const prefix of prefixes) {
-      const [network, length] = prefix.split('/');
-      list.addSubnet(network, Number(length), isIPv6(network) ? 'ipv6' : 'ipv4');
+    for (const prefix of terms.prefixes) {
+      this.addedPrefixes.add(prefix, incidentId);
       this.newPrefixes.push({ incidentId, prefix });
     }
-    this.prefixLists.set(incidentId, list);
   }
 }
 
-function overlaps(list: BlockList, prefix: string): boolean {
-  const [network] = prefix.split('/');
-  return list.check(network, isIPv6(network) ? 'ipv6' : 'ipv4');
+function ownersOf(map: Map<string, Set<string>>, key: string): Set<string> {
+  let owners = map.get(key);
+  if (!owners) {
+    owners = new Set();
+    map.set(key, owners);
+  }
+  return owners;
 }
 
 /**
@@ -82,34 +97,45 @@ export class CorrelationService {
   /** `asns` is read before the transaction takes the ordered-write lock, to keep the lock short. */
   async correlate(manager: EntityManager, signals: StoredSignal[], asns: AsnDirectory): Promise<CorrelationOutcome> {
     const marginMs = this.config.HUB_CORRELATION_MARGIN_MINUTES * 60_000;
-    const batch = new BatchState();
-    for (const signal of signals) {
+    const correlated = signals.flatMap((signal) => {
       const terms = correlationTerms(signal, asns);
-      if (!terms) continue;
-      const window = signalWindow(signal.observedStart, signal.observedEnd, signal.publishedAt);
-      let incident = batch.localMatch(terms.probes, terms.prefixes, window, marginMs);
-      if (!incident) {
-        const found = await this.store.findCandidate(manager, terms.probes, terms.prefixes, window, marginMs);
-        incident = found ? (batch.incidents.get(found.id) ?? found) : null;
-      }
+      return terms ? [{ signal, terms, window: signalWindow(signal.observedStart, signal.observedEnd, signal.publishedAt) }] : [];
+    });
+    if (correlated.length === 0) return { incidentOf: new Map(), touched: [] };
+    const bounds = {
+      start: new Date(Math.min(...correlated.map((entry) => entry.window.start.getTime()))),
+      end: new Date(Math.max(...correlated.map((entry) => entry.window.end.getTime()))),
+    };
+    const batch = new BatchState(
+      await this.store.findCandidates(
+        manager,
+        [...new Set(correlated.flatMap((entry) => entry.terms.probes))],
+        [...new Set(correlated.flatMap((entry) => entry.terms.prefixes))],
+        bounds,
+        marginMs,
+      ),
+    );
+    const touched = new Map<string, StoredIncident>();
+    for (const { signal, terms, window } of correlated) {
+      let incident = batch.match(terms, window, marginMs);
       if (!incident) {
         incident = openIncident(signal, window);
+        batch.incidents.set(incident.id, incident);
         batch.created.add(incident.id);
         batch.events.push(event(incident.id, IncidentEventType.OPENED, signal.orgId, { kind: signal.kind }));
       }
-      batch.incidents.set(incident.id, incident);
+      touched.set(incident.id, incident);
       this.join(batch, incident, signal, window);
-      batch.offer(incident.id, terms.keys, terms.prefixes);
+      batch.offer(incident.id, terms);
       batch.assignments.push({ signalId: signal.id, incidentId: incident.id });
     }
-    const touched = [...batch.incidents.values()];
-    const revisions = await this.store.save(manager, touched, (id) => batch.created.has(id));
-    for (const incident of touched) incident.revision = revisions.get(incident.id)!;
+    const revisions = await this.store.save(manager, [...touched.values()], (id) => batch.created.has(id));
+    for (const incident of touched.values()) incident.revision = revisions.get(incident.id)!;
     await this.store.addKeys(manager, batch.newKeys);
     await this.store.addPrefixes(manager, batch.newPrefixes);
     await this.store.addEvents(manager, batch.events);
     await this.store.assignSignals(manager, batch.assignments);
-    return { incidentOf: new Map(batch.assignments.map((entry) => [entry.signalId, entry.incidentId])), touched };
+    return { incidentOf: new Map(batch.assignments.map((entry) => [entry.signalId, entry.incidentId])), touched: [...touched.values()] };
   }
 
   private join(batch: BatchState, incident: StoredIncident, signal: StoredSignal, window: TimeWindow): void {

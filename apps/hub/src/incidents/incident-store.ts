@@ -37,6 +37,15 @@ export interface NewIncidentEvent {
   details: Record<string, unknown>;
 }
 
+/** An open incident a batch may join, with what made it a candidate. */
+export interface CandidateIncident {
+  incident: StoredIncident;
+  /** The batch's probes it offers. */
+  keys: string[];
+  /** The batch's prefixes it overlaps. */
+  prefixes: string[];
+}
+
 export const INCIDENT_COLUMNS = `i.id, i.revision::text AS revision, i.status, i.kinds, i.regions, i.services, i.org_ids,
   i.signal_count, i.window_start, i.window_end, i.severity, i.tlp, i.recipient_org_ids, i.tlp_curated,
   i.severity_curated, i.title, i.note, i.opened_at, i.updated_at, i.resolved_at`;
@@ -71,72 +80,99 @@ export function toStoredIncident(row: Record<string, any>): StoredIncident {
 export class IncidentStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The oldest open incident offering one of the probes or an overlapping prefix, within the widened window. */
-  async findCandidate(
+  /**
+   * Open incidents, within the widened bounds of a batch's windows, that offer one of
+   * the batch's probes or hold a prefix overlapping one of its prefixes: one query per
+   * batch. Each comes with the probes it offers and the positions of the prefixes it overlaps.
+   */
+  async findCandidates(
     manager: EntityManager,
     probes: string[],
     prefixes: string[],
-    window: TimeWindow,
+    bounds: TimeWindow,
     marginMs: number,
-  ): Promise<StoredIncident | null> {
+  ): Promise<CandidateIncident[]> {
+    if (probes.length === 0 && prefixes.length === 0) return [];
     const rows = await manager.query(
-      `SELECT ${INCIDENT_COLUMNS} FROM incident i
-       WHERE i.id IN (
-           SELECT k.incident_id FROM incident_key k WHERE k.key = ANY($1::text[])
-           UNION
-           SELECT p.incident_id FROM incident_prefix p JOIN unnest($2::cidr[]) AS q(prefix) ON p.prefix && q.prefix)
-         AND i.status <> 'RESOLVED'
+      `WITH hit AS (
+           SELECT k.incident_id, k.key, NULL::int AS position FROM incident_key k WHERE k.key = ANY($1::text[])
+           UNION ALL
+           SELECT p.incident_id, NULL, q.position::int
+           FROM unnest($2::cidr[]) WITH ORDINALITY AS q(prefix, position) JOIN incident_prefix p ON p.prefix && q.prefix)
+       SELECT ${INCIDENT_COLUMNS},
+              array_remove(array_agg(DISTINCT h.key), NULL) AS matched_keys,
+              array_remove(array_agg(DISTINCT h.position), NULL) AS matched_positions
+       FROM hit h JOIN incident i ON i.id = h.incident_id
+       WHERE i.status <> 'RESOLVED'
          AND i.window_start <= $4::timestamptz + make_interval(secs => $5::float8 / 1000)
          AND i.window_end >= $3::timestamptz - make_interval(secs => $5::float8 / 1000)
-       ORDER BY i.window_start, i.id
-       LIMIT 1`,
-      [probes, prefixes, window.start, window.end, marginMs],
+       GROUP BY i.id`,
+      [probes, prefixes, bounds.start, bounds.end, marginMs],
     );
-    return rows[0] ? toStoredIncident(rows[0]) : null;
+    return rows.map((row: Record<string, any>) => ({
+      incident: toStoredIncident(row),
+      keys: row.matched_keys,
+      prefixes: (row.matched_positions as number[]).map((position) => prefixes[position - 1]),
+    }));
   }
 
-  /** Inserts or updates incidents, each taking a new revision (its position in commit order). */
+  /** Inserts new incidents and updates changed ones, each taking a new revision (its position in commit order). */
   async save(manager: EntityManager, incidents: StoredIncident[], isNew: (id: string) => boolean): Promise<Map<string, bigint>> {
-    const revisions = new Map<string, bigint>();
-    for (const incident of incidents) {
-      const values = [
-        incident.id,
-        incident.status,
-        incident.kinds,
-        incident.regions,
-        incident.services,
-        incident.orgIds,
-        incident.signalCount,
-        incident.windowStart,
-        incident.windowEnd,
-        incident.severity,
-        incident.tlp,
-        incident.recipientOrgIds,
-        incident.resolvedAt,
-        incidentAudienceOf({ tlp: incident.tlp, participantOrgIds: incident.orgIds, recipientOrgIds: incident.recipientOrgIds }),
-        incident.title,
-        incident.note,
-        incident.tlpCurated,
-        incident.severityCurated,
-      ];
-      const [row] = isNew(incident.id)
-        ? await manager.query(
-            `INSERT INTO incident (id, status, kinds, regions, services, org_ids, signal_count, window_start, window_end,
-               severity, tlp, recipient_org_ids, resolved_at, audience, title, note, tlp_curated, severity_curated)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING revision::text`,
-            values,
-          )
-        : await manager.query(
-            `UPDATE incident SET status = $2, kinds = $3, regions = $4, services = $5, org_ids = $6, signal_count = $7,
-               window_start = $8, window_end = $9, severity = $10, tlp = $11, recipient_org_ids = $12, resolved_at = $13, audience = $14,
-               title = $15, note = $16, tlp_curated = $17, severity_curated = $18,
-               revision = nextval(pg_get_serial_sequence('incident', 'revision')), updated_at = now()
-             WHERE id = $1 RETURNING revision::text`,
-            values,
-          ).then((result: [Record<string, string>[], number]) => result[0]);
-      revisions.set(incident.id, BigInt(row.revision));
+    const records = (subset: StoredIncident[]) =>
+      JSON.stringify(
+        subset.map((incident) => ({
+          id: incident.id,
+          status: incident.status,
+          kinds: incident.kinds,
+          regions: incident.regions,
+          services: incident.services,
+          org_ids: incident.orgIds,
+          signal_count: incident.signalCount,
+          window_start: incident.windowStart,
+          window_end: incident.windowEnd,
+          severity: incident.severity,
+          tlp: incident.tlp,
+          recipient_org_ids: incident.recipientOrgIds,
+          resolved_at: incident.resolvedAt,
+          audience: incidentAudienceOf({ tlp: incident.tlp, participantOrgIds: incident.orgIds, recipientOrgIds: incident.recipientOrgIds }),
+          title: incident.title,
+          note: incident.note,
+          tlp_curated: incident.tlpCurated,
+          severity_curated: incident.severityCurated,
+        })),
+      );
+    const recordType = `r(id uuid, status text, kinds text[], regions text[], services text[], org_ids uuid[], signal_count int,
+      window_start timestamptz, window_end timestamptz, severity text, tlp text, recipient_org_ids uuid[], resolved_at timestamptz,
+      audience text[], title text, note text, tlp_curated boolean, severity_curated boolean)`;
+    const created = incidents.filter((incident) => isNew(incident.id));
+    const changed = incidents.filter((incident) => !isNew(incident.id));
+    const rows: { id: string; revision: string }[] = [];
+    if (created.length > 0) {
+      rows.push(
+        ...(await manager.query(
+          `INSERT INTO incident (id, status, kinds, regions, services, org_ids, signal_count, window_start, window_end,
+             severity, tlp, recipient_org_ids, resolved_at, audience, title, note, tlp_curated, severity_curated)
+           SELECT r.* FROM jsonb_to_recordset($1::jsonb) AS ${recordType}
+           RETURNING id, revision::text`,
+          [records(created)],
+        )),
+      );
     }
-    return revisions;
+    if (changed.length > 0) {
+      const [updated] = await manager.query(
+        `UPDATE incident i SET status = r.status, kinds = r.kinds, regions = r.regions, services = r.services, org_ids = r.org_ids,
+           signal_count = r.signal_count, window_start = r.window_start, window_end = r.window_end, severity = r.severity,
+           tlp = r.tlp, recipient_org_ids = r.recipient_org_ids, resolved_at = r.resolved_at, audience = r.audience,
+           title = r.title, note = r.note, tlp_curated = r.tlp_curated, severity_curated = r.severity_curated,
+           revision = nextval(pg_get_serial_sequence('incident', 'revision')), updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS ${recordType}
+         WHERE i.id = r.id
+         RETURNING i.id, i.revision::text`,
+        [records(changed)],
+      );
+      rows.push(...updated);
+    }
+    return new Map(rows.map((row) => [row.id, BigInt(row.revision)]));
   }
 
   async addKeys(manager: EntityManager, keys: { incidentId: string; key: string }[]): Promise<void> {
