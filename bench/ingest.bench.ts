@@ -8,6 +8,8 @@ import { startBenchHub, table } from './bench-hub.js';
 
 const SIGNALS = Number(process.env.BENCH_SIGNALS ?? 50_000);
 const BATCH = 1000;
+/** Concurrent publishers (one carrier each), so the hub's own work overlaps Postgres'. */
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const PUBLISH = `mutation($signals: [SignalInput!]!) { publishSignals(signals: $signals) { index } }`;
 
 function signalInput(n: number) {
@@ -34,19 +36,25 @@ const pgArray = (values: string[]) => `{${values.map((value) => `"${value}"`).jo
 
 /** signals/s through publishSignals (validated, committed, correlated, rolled up) vs raw COPY of the same rows. */
 export async function ingestBench(): Promise<void> {
-  const bench = await startBenchHub(1);
+  const bench = await startBenchHub(CLIENTS);
   try {
+    const batches = Array.from({ length: Math.ceil(SIGNALS / BATCH) }, (_, b) =>
+      Array.from({ length: Math.min(BATCH, SIGNALS - b * BATCH) }, (_, i) => signalInput(b * BATCH + i)),
+    );
+    let next = 0;
+    const publisher = async (token: string) => {
+      for (let batch = batches[next++]; batch; batch = batches[next++]) {
+        const response = await fetch(`${bench.hub.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: PUBLISH, variables: { signals: batch } }),
+        });
+        const body = (await response.json()) as { errors?: unknown };
+        if (body.errors) throw new Error(JSON.stringify(body.errors));
+      }
+    };
     const started = process.hrtime.bigint();
-    for (let offset = 0; offset < SIGNALS; offset += BATCH) {
-      const signals = Array.from({ length: Math.min(BATCH, SIGNALS - offset) }, (_, i) => signalInput(offset + i));
-      const response = await fetch(`${bench.hub.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${bench.tokens[0]}` },
-        body: JSON.stringify({ query: PUBLISH, variables: { signals } }),
-      });
-      const body = (await response.json()) as { errors?: unknown };
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-    }
+    await Promise.all(bench.tokens.map(publisher));
     const hubSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
     const client = new pg.Client({ connectionString: bench.databaseUrl });

@@ -4,7 +4,7 @@ import { IncidentEventType, IncidentStatus, Severity } from '@kessetsu/schema';
 import { combineLabels } from '@kessetsu/auth';
 import { HubConfig } from '../config/hub-config.js';
 import { newId } from '../common/ids.js';
-import type { StoredSignal } from '../signals/stored-signal.js';
+import type { PendingSignal } from '../signals/stored-signal.js';
 import { AsnDirectory, CorrelationTerms, TimeWindow, correlationTerms, signalWindow, windowsMeet } from './correlation-rules.js';
 import { CandidateIncident, IncidentStore, NewIncidentEvent, StoredIncident } from './incident-store.js';
 import { PrefixIndex } from './prefix-index.js';
@@ -25,7 +25,6 @@ class BatchState {
   readonly newKeys: { incidentId: string; key: string }[] = [];
   readonly newPrefixes: { incidentId: string; prefix: string }[] = [];
   readonly events: (NewIncidentEvent & { id: string })[] = [];
-  readonly assignments: { signalId: string; incidentId: string }[] = [];
   private readonly keyOwners = new Map<string, Set<string>>();
   /** Stored incidents overlapping each of the batch's prefixes, as Postgres found them. */
   private readonly storedOverlaps = new Map<string, Set<string>>();
@@ -83,7 +82,7 @@ function ownersOf(map: Map<string, Set<string>>, key: string): Set<string> {
 }
 
 /**
- * Puts each newly stored signal into an incident, inside the transaction that
+ * Puts each signal about to be stored into an incident, inside the transaction that
  * stores it (signal writers are serialised, so two signals never race to open
  * twin incidents). The rules are in correlation-rules.ts.
  */
@@ -95,7 +94,7 @@ export class CorrelationService {
   ) {}
 
   /** `asns` is read before the transaction takes the ordered-write lock, to keep the lock short. */
-  async correlate(manager: EntityManager, signals: StoredSignal[], asns: AsnDirectory): Promise<CorrelationOutcome> {
+  async correlate(manager: EntityManager, signals: PendingSignal[], asns: AsnDirectory): Promise<CorrelationOutcome> {
     const marginMs = this.config.HUB_CORRELATION_MARGIN_MINUTES * 60_000;
     const correlated = signals.flatMap((signal) => {
       const terms = correlationTerms(signal, asns);
@@ -116,6 +115,7 @@ export class CorrelationService {
       ),
     );
     const touched = new Map<string, StoredIncident>();
+    const incidentOf = new Map<string, string>();
     for (const { signal, terms, window } of correlated) {
       let incident = batch.match(terms, window, marginMs);
       if (!incident) {
@@ -127,18 +127,17 @@ export class CorrelationService {
       touched.set(incident.id, incident);
       this.join(batch, incident, signal, window);
       batch.offer(incident.id, terms);
-      batch.assignments.push({ signalId: signal.id, incidentId: incident.id });
+      incidentOf.set(signal.id, incident.id);
     }
     const revisions = await this.store.save(manager, [...touched.values()], (id) => batch.created.has(id));
     for (const incident of touched.values()) incident.revision = revisions.get(incident.id)!;
     await this.store.addKeys(manager, batch.newKeys);
     await this.store.addPrefixes(manager, batch.newPrefixes);
     await this.store.addEvents(manager, batch.events);
-    await this.store.assignSignals(manager, batch.assignments);
-    return { incidentOf: new Map(batch.assignments.map((entry) => [entry.signalId, entry.incidentId])), touched: [...touched.values()] };
+    return { incidentOf, touched: [...touched.values()] };
   }
 
-  private join(batch: BatchState, incident: StoredIncident, signal: StoredSignal, window: TimeWindow): void {
+  private join(batch: BatchState, incident: StoredIncident, signal: PendingSignal, window: TimeWindow): void {
     incident.kinds = union(incident.kinds, [signal.kind]);
     incident.regions = union(incident.regions, signal.regions);
     incident.services = union(incident.services, signal.service ? [signal.service] : []);
@@ -166,7 +165,7 @@ export class CorrelationService {
   }
 }
 
-function openIncident(signal: StoredSignal, window: TimeWindow): StoredIncident {
+function openIncident(signal: PendingSignal, window: TimeWindow): StoredIncident {
   return {
     id: newId(),
     revision: 0n,

@@ -209,15 +209,6 @@ export class IncidentStore {
     );
   }
 
-  async assignSignals(manager: EntityManager, assignments: { signalId: string; incidentId: string }[]): Promise<void> {
-    if (assignments.length === 0) return;
-    await manager.query(
-      `UPDATE signal s SET incident_id = a.incident_id
-       FROM unnest($1::uuid[], $2::uuid[]) AS a(signal_id, incident_id) WHERE s.id = a.signal_id`,
-      [assignments.map((entry) => entry.signalId), assignments.map((entry) => entry.incidentId)],
-    );
-  }
-
   async findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<StoredIncident | null> {
     const rows = await manager.query(`SELECT ${INCIDENT_COLUMNS} FROM incident i WHERE i.id = $1`, [id]);
     return rows[0] ? toStoredIncident(rows[0]) : null;

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SqlParams } from '../common/sql-params.js';
-import { lockOrderedWrites } from '../database/write-lock.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
 import { signalFilterSql } from './signal-filter.js';
 import { SIGNAL_COLUMNS, SignalRow, StoredSignal, toStoredSignal } from './stored-signal.js';
@@ -23,6 +22,7 @@ export interface NewSignalRow {
   details: Record<string, unknown>;
   text_raw: string | null;
   text_scrubbed: string | null;
+  incident_id: string | null;
 }
 
 export interface SignalPageQuery {
@@ -40,25 +40,25 @@ export class SignalStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Inserts a batch in one statement inside the caller's transaction, skipping rows
-   * whose (org, sourceRef) is already stored. Returns the rows it inserted.
+   * Inserts a batch in one statement inside the caller's transaction, which holds the
+   * ordered-write lock and has left out rows already stored (so a conflict is a bug, and fails).
+   * Returns each row's position in commit order, by id.
    */
-  async insertBatch(manager: EntityManager, rows: NewSignalRow[]): Promise<StoredSignal[]> {
-    await lockOrderedWrites(manager);
-    const inserted: SignalRow[] = await manager.query(
-      `INSERT INTO signal AS s (id, org_id, source_ref, kind, severity, tlp, recipient_org_ids, audience,
-         observed_start, observed_end, regions, service, details, text_raw, text_scrubbed)
+  async insertBatch(manager: EntityManager, rows: NewSignalRow[]): Promise<Map<string, bigint>> {
+    if (rows.length === 0) return new Map();
+    const inserted: { id: string; sequence: string }[] = await manager.query(
+      `INSERT INTO signal (id, org_id, source_ref, kind, severity, tlp, recipient_org_ids, audience,
+         observed_start, observed_end, regions, service, details, text_raw, text_scrubbed, incident_id)
        SELECT r.id, r.org_id, r.source_ref, r.kind, r.severity, r.tlp, r.recipient_org_ids, r.audience,
-         r.observed_start, r.observed_end, r.regions, r.service, r.details, r.text_raw, r.text_scrubbed
+         r.observed_start, r.observed_end, r.regions, r.service, r.details, r.text_raw, r.text_scrubbed, r.incident_id
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, org_id uuid, source_ref text, kind text, severity text,
          tlp text, recipient_org_ids uuid[], audience text[], observed_start timestamptz, observed_end timestamptz,
-         regions text[], service text, details jsonb, text_raw text, text_scrubbed text, position int)
+         regions text[], service text, details jsonb, text_raw text, text_scrubbed text, incident_id uuid, position int)
        ORDER BY r.position
-       ON CONFLICT (org_id, source_ref) DO NOTHING
-       RETURNING ${SIGNAL_COLUMNS}`,
+       RETURNING id, sequence::text`,
       [JSON.stringify(rows.map((row, position) => ({ ...row, position })))],
     );
-    return inserted.map(toStoredSignal);
+    return new Map(inserted.map((row) => [row.id, BigInt(row.sequence)]));
   }
 
   async findBySourceRefs(manager: EntityManager, orgId: string, sourceRefs: string[]): Promise<StoredSignal[]> {

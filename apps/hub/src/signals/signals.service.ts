@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PubSubEngine } from 'graphql-subscriptions';
 import type { Logger } from 'pino';
-import { ForbiddenException, InvalidInputException } from '@kessetsu/schema';
+import { ForbiddenException, InvalidInputException, Severity, SignalKind, TlpLabel } from '@kessetsu/schema';
 import { Viewer, audienceOf, scrubText, viewerTokens } from '@kessetsu/auth';
 import { HubConfig } from '../config/hub-config.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
@@ -11,18 +11,19 @@ import { AggregatesService } from '../aggregates/aggregates.service.js';
 import { CorrelationService } from '../incidents/correlation.service.js';
 import { IncidentPresenter } from '../incidents/incident-presenter.js';
 import { IncidentStore, StoredIncident } from '../incidents/incident-store.js';
+import { lockOrderedWrites } from '../database/write-lock.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { AuditAction, AuditService } from '../audit/audit.service.js';
 import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent } from '../pubsub/hub-events.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
 import type { SignalInput } from './dto/signal.input.js';
-import { DETAILS_BY_KIND } from './signal-details.js';
+import { DETAILS_BY_KIND, SignalDetailsRecord } from './signal-details.js';
 import { PublishedSignal, SignalConnection, SignalView } from './signal.model.js';
 import { SignalPresenter } from './signal-presenter.js';
 import { NewSignalRow, SignalStore } from './signal-store.js';
 import { validateSignalBatch } from './signal-validation.js';
-import type { StoredSignal } from './stored-signal.js';
+import type { PendingSignal, StoredSignal } from './stored-signal.js';
 
 export const SIGNAL_FEED = 'signal';
 const DEFAULT_PAGE_SIZE = 50;
@@ -71,18 +72,26 @@ export class SignalsService {
     const rows = inputs.map((input) => toNewRow(orgId, input));
     const asns = await this.organisations.asnDirectory();
     const { inserted, existing, touched } = await this.store.transaction(async (manager) => {
-      const inserted = await this.store.insertBatch(manager, rows);
-      const { incidentOf, touched } = await this.correlation.correlate(manager, inserted, asns);
+      const publishedAt = await lockOrderedWrites(manager);
+      const existing = await this.store.findBySourceRefs(manager, orgId, rows.map((row) => row.source_ref));
+      const existingRefs = new Set(existing.map((signal) => signal.sourceRef));
+      const freshRows = rows.filter((row) => !existingRefs.has(row.source_ref));
+      const pending = freshRows.map((row) => toPendingSignal(row, publishedAt));
+      const { incidentOf, touched } = await this.correlation.correlate(manager, pending, asns);
+      for (const row of freshRows) row.incident_id = incidentOf.get(row.id) ?? null;
+      const sequences = await this.store.insertBatch(manager, freshRows);
+      const inserted: StoredSignal[] = pending.map((signal) => ({
+        ...signal,
+        incidentId: incidentOf.get(signal.id) ?? null,
+        sequence: sequences.get(signal.id)!,
+      }));
       await this.aggregates.record(manager, inserted.map((signal) => signal.id));
       if (inserted.length > 0) {
         await this.audit.record(viewer, AuditAction.SIGNALS_PUBLISHED, 'signal', inserted.length <= AUDITED_IDS ? inserted.map((s) => s.id) : [], {
           count: inserted.length,
         }, manager);
       }
-      for (const signal of inserted) signal.incidentId = incidentOf.get(signal.id) ?? null;
-      const insertedRefs = new Set(inserted.map((signal) => signal.sourceRef));
-      const missing = rows.map((row) => row.source_ref).filter((ref) => !insertedRefs.has(ref));
-      return { inserted, existing: await this.store.findBySourceRefs(manager, orgId, missing), touched };
+      return { inserted, existing, touched };
     });
     if (inserted.length > 0) this.announce(inserted, touched);
 
@@ -200,5 +209,28 @@ function toNewRow(orgId: string, input: SignalInput): NewSignalRow {
     details,
     text_raw: input.text ?? null,
     text_scrubbed: input.text == null ? null : scrubText(input.text),
+    incident_id: null,
+  };
+}
+
+function toPendingSignal(row: NewSignalRow, publishedAt: Date): PendingSignal {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    sourceRef: row.source_ref,
+    kind: row.kind as SignalKind,
+    severity: row.severity as Severity,
+    tlp: row.tlp as TlpLabel,
+    recipientOrgIds: row.recipient_org_ids,
+    audience: row.audience,
+    observedStart: new Date(row.observed_start),
+    observedEnd: row.observed_end === null ? null : new Date(row.observed_end),
+    regions: row.regions,
+    service: row.service,
+    details: row.details as SignalDetailsRecord,
+    textRaw: row.text_raw,
+    textScrubbed: row.text_scrubbed,
+    publishedAt,
+    incidentId: null,
   };
 }

@@ -23,6 +23,9 @@ export interface StoredSignal {
   incidentId: string | null;
 }
 
+/** A signal about to be stored: everything but its position in commit order. */
+export type PendingSignal = Omit<StoredSignal, 'sequence'>;
+
 /** Select list producing the raw row shape that `toStoredSignal` reads. */
 export const SIGNAL_COLUMNS = `s.id, s.sequence::text AS sequence, s.org_id, s.source_ref, s.kind, s.severity, s.tlp,
   s.recipient_org_ids, s.audience, s.observed_start, s.observed_end, s.regions, s.service, s.details,
