@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Viewer } from '@kessetsu/auth';
 import { HubConfig } from './config/hub-config.js';
 import { formatHubError } from './common/graphql-errors.js';
+import { sharedExecutionSubscribe } from './live/shared-execution.js';
 import { ConnectionInitPayload, LiveConnectionHandle, LiveConnectionsService } from './live/live-connections.service.js';
 import { DOCUMENT_LIMITS, documentLimitsRule } from './security/document-limits.js';
 import { introspectionGate } from './security/introspection-gate.plugin.js';
@@ -43,6 +44,7 @@ export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsServic
       // Nest forwards every graphql-ws option to useServer, though its type lists fewer.
       'graphql-ws': {
         path: GRAPHQL_PATH,
+        subscribe: sharedExecutionSubscribe(),
         onConnect: async (context: LiveContext) => {
           const viewer = await live.authenticate(
             context.connectionParams as ConnectionInitPayload | undefined,

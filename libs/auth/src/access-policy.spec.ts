@@ -8,6 +8,7 @@ import {
   disclosureFor,
   incidentAudienceOf,
   SharedRecord,
+  visibilityClass,
 } from './access-policy.js';
 import { ANONYMOUS_VIEWER, Viewer } from './viewer.js';
 
@@ -204,5 +205,23 @@ describe('access policy: incidents, labels and aggregates', () => {
     });
     expect(aggregateScope(user('p', OrgKind.PARTNER, UserRole.VIEWER))).toEqual({ labels: [TlpLabel.CLEAR, TlpLabel.GREEN], suppressSmallCells: true });
     expect(aggregateScope(ANONYMOUS_VIEWER)).toEqual({ labels: [TlpLabel.CLEAR], suppressSmallCells: true });
+  });
+});
+
+describe('visibilityClass', () => {
+  it('groups credentials the policy cannot tell apart', () => {
+    const noc = user(OTHER, OrgKind.CARRIER, UserRole.VIEWER);
+    expect(visibilityClass({ ...noc, userId: 'another-user' })).toBe(visibilityClass(noc));
+    expect(visibilityClass(apiKey(OTHER, OrgKind.CARRIER, [ApiKeyScope.SIGNALS_READ]))).toBe(visibilityClass(noc));
+  });
+
+  it.each<[string, Viewer]>([
+    ['another organisation', user(NAMED, OrgKind.CARRIER, UserRole.VIEWER)],
+    ['another kind', user(OTHER, OrgKind.ISAC, UserRole.VIEWER)],
+    ['other permissions', user(OTHER, OrgKind.CARRIER, UserRole.PUBLISHER)],
+    ['a publish-only key', apiKey(OTHER, OrgKind.CARRIER, [ApiKeyScope.SIGNALS_PUBLISH])],
+    ['nobody', ANONYMOUS_VIEWER],
+  ])('separates %s', (_, viewer) => {
+    expect(visibilityClass(viewer)).not.toBe(visibilityClass(user(OTHER, OrgKind.CARRIER, UserRole.VIEWER)));
   });
 });

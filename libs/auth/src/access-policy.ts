@@ -1,5 +1,5 @@
 import { OrgKind, TlpLabel } from '@kessetsu/schema';
-import { Permission, hasPermission } from './permissions.js';
+import { Permission, hasPermission, permissionsOf } from './permissions.js';
 import type { Viewer } from './viewer.js';
 
 /**
@@ -66,6 +66,15 @@ export function viewerTokens(viewer: Viewer): string[] {
   if (viewer.orgId === null || viewer.orgKind === null) return [PUBLIC];
   if (!hasPermission(viewer, Permission.SIGNALS_READ)) return [PUBLIC, orgToken(viewer.orgId)];
   return [PUBLIC, MEMBER, kindToken(viewer.orgKind), orgToken(viewer.orgId), recipientToken(viewer.orgId)];
+}
+
+/**
+ * Viewers of one class are indistinguishable to this policy (same organisation, kind
+ * and permissions): whatever is shaped for one of them may be sent to the others. The
+ * live feeds execute each event once per class rather than once per subscriber.
+ */
+export function visibilityClass(viewer: Viewer): string {
+  return [viewer.orgKind ?? '-', viewer.orgId ?? '-', ...[...permissionsOf(viewer)].sort()].join('|');
 }
 
 export function canView(viewer: Viewer, record: SharedRecord): boolean {
