@@ -1,12 +1,43 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { OrgKind, UserRole } from '@kessetsu/schema';
 import { loadHubConfig } from '../apps/hub/src/config/hub-config.js';
 import { createScratchDatabase, startScratchServer } from '../apps/hub/src/database/scratch-database.js';
 import { RunningHub, startHub } from '../apps/hub/src/hub.js';
-import { OrganisationsService } from '../apps/hub/src/organisations/organisations.service.js';
-import { UsersService } from '../apps/hub/src/users/users.service.js';
+import type { BenchMember, BenchMemberSpec, ChildMessage, ParentMessage } from './hub-child.js';
 
-export interface BenchHub {
+/** Abuse limits lifted: a bench is one address and a few credentials doing the work of many. */
+const LIFTED_LIMITS = {
+  HUB_ENV: 'test',
+  PORT: '0',
+  LOG_LEVEL: 'silent',
+  HUB_PUBLISH_REQUESTS_PER_MINUTE: '10000000',
+  HUB_LOGIN_ATTEMPTS_PER_MINUTE: '100000',
+  HUB_CONNECTIONS_PER_MINUTE: '10000000',
+  HUB_MAX_LIVE_SUBSCRIPTIONS: '10000',
+  HUB_MAX_BATCH_SIZE: '5000',
+};
+
+export interface BenchDatabase {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A fresh database on an embedded Postgres, or on DATABASE_URL's server. */
+export async function benchDatabase(): Promise<BenchDatabase> {
+  const server = await startScratchServer();
+  const database = await createScratchDatabase(server.adminUrl, 'kessetsu_bench');
+  return {
+    url: database.url,
+    close: async () => {
+      await database.drop();
+      await server.stop();
+    },
+  };
+}
+
+export interface InProcessBenchHub {
   hub: RunningHub;
   databaseUrl: string;
   tokens: string[];
@@ -15,21 +46,13 @@ export interface BenchHub {
 
 const PASSWORD = 'bench-password-1';
 
-/** A hub on a fresh database (embedded, or on DATABASE_URL's server) with `publishers` carrier logins, limits lifted. */
-export async function startBenchHub(publishers: number, env: Record<string, string> = {}): Promise<BenchHub> {
-  const server = await startScratchServer();
-  const database = await createScratchDatabase(server.adminUrl, 'kessetsu_bench');
-  const config = loadHubConfig({
-    HUB_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: database.url,
-    HUB_PUBLISH_REQUESTS_PER_MINUTE: '10000000',
-    HUB_LOGIN_ATTEMPTS_PER_MINUTE: '100000',
-    HUB_MAX_BATCH_SIZE: '5000',
-    ...env,
-  });
+/** A hub in this process on a fresh database with `publishers` carrier logins, limits lifted. */
+export async function startBenchHub(publishers: number, env: Record<string, string> = {}): Promise<InProcessBenchHub> {
+  const database = await benchDatabase();
+  const config = loadHubConfig({ ...LIFTED_LIMITS, DATABASE_URL: database.url, ...env });
   const hub = await startHub(config, pino({ level: 'silent' }));
+  const { OrganisationsService } = await import('../apps/hub/src/organisations/organisations.service.js');
+  const { UsersService } = await import('../apps/hub/src/users/users.service.js');
   const tokens: string[] = [];
   for (let i = 0; i < publishers; i += 1) {
     const org = await hub.app.get(OrganisationsService).insert({ name: `bench-carrier-${i}`, kind: OrgKind.CARRIER, asns: [64600 + i] });
@@ -48,11 +71,64 @@ export async function startBenchHub(publishers: number, env: Record<string, stri
     tokens,
     close: async () => {
       await hub.close();
-      await database.drop();
-      await server.stop();
+      await database.close();
     },
   };
 }
+
+export interface ForkedHub {
+  url: string;
+  wsUrl: string;
+  pid: number;
+  seed(members: BenchMemberSpec[]): Promise<BenchMember[]>;
+  /** RSS and heap after a full garbage collection. */
+  measure(): Promise<{ rss: number; heapUsed: number }>;
+  stop(): Promise<void>;
+}
+
+/** A hub in its own process (bench/hub-child.ts) on the given database, limits lifted. */
+export async function forkBenchHub(databaseUrl: string, env: Record<string, string> = {}): Promise<ForkedHub> {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./hub-child.js', import.meta.url)), [], {
+    env: { ...process.env, ...LIFTED_LIMITS, DATABASE_URL: databaseUrl, ...env },
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const reply = <T extends ChildMessage['type']>(type: T, request?: ParentMessage) =>
+    new Promise<Extract<ChildMessage, { type: T }>>((resolve, reject) => {
+      const onMessage = (message: ChildMessage) => {
+        if (message.type !== type) return;
+        child.off('message', onMessage);
+        resolve(message as Extract<ChildMessage, { type: T }>);
+      };
+      child.on('message', onMessage);
+      void exited.then(() => reject(new Error(`bench hub exited while waiting for ${type}`)));
+      if (request) child.send(request);
+    });
+  const { url } = await reply('ready');
+  return {
+    url,
+    wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
+    pid: child.pid!,
+    seed: async (members) => (await reply('seeded', { type: 'seed', members })).members,
+    measure: async () => {
+      const { rss, heapUsed } = await reply('measured', { type: 'measure' });
+      return { rss, heapUsed };
+    },
+    stop: async () => {
+      child.disconnect();
+      await exited;
+    },
+  };
+}
+
+/** The value below which `fraction` of the samples fall (nearest rank). */
+export function percentile(sorted: readonly number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
+}
+
+export const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 export function table(title: string, rows: [string, string, string][]): void {
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length), ['measure', 'value', 'peer or limit'][column].length));
@@ -60,3 +136,6 @@ export function table(title: string, rows: [string, string, string][]): void {
   process.stdout.write(`\n${title}\n${line(['measure', 'value', 'peer or limit'])}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
 }
+
+/** "met" or "NOT met", for the verdict column. */
+export const verdict = (met: boolean) => (met ? 'met' : '**NOT met**');

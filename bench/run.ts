@@ -1,8 +1,10 @@
 import { ingestBench } from './ingest.bench.js';
+import { publishLatencyBench } from './publish-latency.bench.js';
 
 /** `npm run bench -- <name>`: each bench prints its figures beside its peer or limit. */
 const BENCHES: Record<string, () => Promise<void>> = {
   ingest: ingestBench,
+  'publish-latency': publishLatencyBench,
 };
 
 const name = process.argv[2];
