@@ -90,7 +90,7 @@ export interface ForkedHub {
 export async function forkBenchHub(databaseUrl: string, env: Record<string, string> = {}): Promise<ForkedHub> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./hub-child.js', import.meta.url)), [], {
     env: { ...process.env, ...LIFTED_LIMITS, DATABASE_URL: databaseUrl, ...env },
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...(process.env.BENCH_HUB_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROFILE}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

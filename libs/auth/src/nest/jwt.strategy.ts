@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { AUTH_OPTIONS, AuthOptions, JWT_ALGORITHM } from './auth-options.js';
+import { AUTH_OPTIONS, AuthOptions, JWT_ALGORITHM, jwtSecretKey } from './auth-options.js';
 import { AccessTokenClaims, VIEWER_SOURCE, Viewer, ViewerSource } from '../viewer.js';
 
 /** People: `Authorization: Bearer <jwt>` from the `login` mutation. */
@@ -13,7 +13,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: options.jwtSecret,
+      secretOrKey: jwtSecretKey(options),
       algorithms: [JWT_ALGORITHM],
       issuer: options.issuer,
       audience: options.audience,
