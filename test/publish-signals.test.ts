@@ -43,6 +43,28 @@ describe('publishSignals', () => {
     expect(stored.rowCount).toBe(1000);
   });
 
+  it('stores concurrent publishes sharing one transaction exactly once each, first sender wins a shared sourceRef', async () => {
+    const before = await countSignals(members.noc.org.id);
+    const otherBefore = await countSignals(members.other.org.id);
+    const shared = trafficDrop({ sourceRef: 'noc-concurrent-shared' });
+    const requests = [
+      ...Array.from({ length: 6 }, () => ({ token: members.noc.token, signal: shared })),
+      ...Array.from({ length: 20 }, (_, i) => ({ token: members.noc.token, signal: trafficDrop({ sourceRef: `noc-concurrent-${i}` }) })),
+      { token: members.other.token, signal: trafficDrop({ sourceRef: 'noc-concurrent-shared' }) },
+    ];
+    const answers = await Promise.all(
+      requests.map(({ token, signal }) => graphqlOk(hub.url, PUBLISH, { signals: [signal] }, { token }).then((data) => data.publishSignals[0])),
+    );
+    const sharedAnswers = answers.slice(0, 6);
+    expect(sharedAnswers.filter((answer: any) => !answer.duplicate)).toHaveLength(1);
+    expect(new Set(sharedAnswers.map((answer: any) => answer.signal.id)).size).toBe(1);
+    expect(answers.slice(6, 26).every((answer: any) => !answer.duplicate)).toBe(true);
+    expect(answers[26].duplicate).toBe(false);
+    expect(answers[26].signal.id).not.toBe(sharedAnswers[0].signal.id);
+    expect(await countSignals(members.noc.org.id)).toBe(before + 21);
+    expect(await countSignals(members.other.org.id)).toBe(otherBefore + 1);
+  });
+
   it('returns the stored signal for a retried sourceRef and never duplicates it', async () => {
     const input = routeAnomaly({ sourceRef: 'noc-ticket-2017-0825-001' });
     const before = await countSignals(members.noc.org.id);

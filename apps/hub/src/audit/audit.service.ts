@@ -7,6 +7,14 @@ import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { newId } from '../common/ids.js';
 import { AuditEventConnection } from './audit-event.model.js';
 
+export interface AuditEntry {
+  viewer: Viewer;
+  action: AuditAction;
+  targetType: string;
+  targetIds: string[];
+  details?: Record<string, unknown>;
+}
+
 export enum AuditAction {
   SIGNALS_PUBLISHED = 'SIGNALS_PUBLISHED',
   RESTRICTED_READ = 'RESTRICTED_READ',
@@ -36,10 +44,31 @@ export class AuditService {
     details: Record<string, unknown> = {},
     manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
+    await this.recordMany([{ viewer, action, targetType, targetIds, details }], manager);
+  }
+
+  /** Several entries in one statement (the publishes sharing one transaction). */
+  async recordMany(entries: AuditEntry[], manager: EntityManager = this.dataSource.manager): Promise<void> {
+    if (entries.length === 0) return;
     await manager.query(
       `INSERT INTO audit_event (id, action, actor_org_id, actor_user_id, actor_api_key_id, target_type, target_ids, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [newId(), action, viewer.orgId, viewer.userId, viewer.apiKeyId, targetType, targetIds, details],
+       SELECT e.id, e.action, e.actor_org_id, e.actor_user_id, e.actor_api_key_id, e.target_type, e.target_ids, e.details
+       FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, action text, actor_org_id uuid, actor_user_id uuid, actor_api_key_id uuid,
+         target_type text, target_ids text[], details jsonb)`,
+      [
+        JSON.stringify(
+          entries.map((entry) => ({
+            id: newId(),
+            action: entry.action,
+            actor_org_id: entry.viewer.orgId,
+            actor_user_id: entry.viewer.userId,
+            actor_api_key_id: entry.viewer.apiKeyId,
+            target_type: entry.targetType,
+            target_ids: entry.targetIds,
+            details: entry.details ?? {},
+          })),
+        ),
+      ],
     );
   }
 

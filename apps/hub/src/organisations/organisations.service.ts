@@ -9,6 +9,10 @@ import { CreateOrganizationInput } from './dto/create-organization.input.js';
 import { OrganisationEntity } from './organisation.entity.js';
 
 const UNIQUE_VIOLATION = '23505';
+/** How long a process reuses the ASN directory; an organisation created by another hub process is seen after this. */
+const ASN_DIRECTORY_TTL_MS = 5000;
+
+type AsnDirectoryView = { ownersOf(asn: number): string[]; asnsOf(orgId: string): number[] };
 
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
@@ -21,6 +25,7 @@ export function isUniqueViolation(error: unknown): boolean {
 @Injectable()
 export class OrganisationsService {
   private readonly cache = new Map<string, OrganisationEntity>();
+  private directory: { view: Promise<AsnDirectoryView>; readAt: number } | null = null;
 
   constructor(
     @InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>,
@@ -46,6 +51,7 @@ export class OrganisationsService {
     try {
       const saved = await this.organisations.save(organisation);
       this.cache.set(saved.id, saved);
+      this.directory = null;
       return saved;
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictException('name', 'an organisation with this name exists');
@@ -76,7 +82,17 @@ export class OrganisationsService {
   }
 
   /** Who registered which ASN, read fresh so organisations created by another hub process count. */
-  async asnDirectory(): Promise<{ ownersOf(asn: number): string[]; asnsOf(orgId: string): number[] }> {
+  /** Which organisations registered which ASNs; read once per few seconds, as every publish needs it. */
+  asnDirectory(): Promise<AsnDirectoryView> {
+    if (!this.directory || Date.now() - this.directory.readAt > ASN_DIRECTORY_TTL_MS) {
+      const view = this.readAsnDirectory();
+      this.directory = { view, readAt: Date.now() };
+      view.catch(() => (this.directory = null));
+    }
+    return this.directory.view;
+  }
+
+  private async readAsnDirectory(): Promise<AsnDirectoryView> {
     const owners = new Map<number, string[]>();
     const asnsByOrg = new Map<string, number[]>();
     for (const organisation of await this.organisations.find()) {

@@ -61,11 +61,13 @@ export class SignalStore {
     return new Map(inserted.map((row) => [row.id, BigInt(row.sequence)]));
   }
 
-  async findBySourceRefs(manager: EntityManager, orgId: string, sourceRefs: string[]): Promise<StoredSignal[]> {
-    if (sourceRefs.length === 0) return [];
+  /** Stored signals among (organisation, sourceRef) pairs. */
+  async findBySourceRefs(manager: EntityManager, refs: { orgId: string; sourceRef: string }[]): Promise<StoredSignal[]> {
+    if (refs.length === 0) return [];
     const rows: SignalRow[] = await manager.query(
-      `SELECT ${SIGNAL_COLUMNS} FROM signal s WHERE s.org_id = $1 AND s.source_ref = ANY($2::text[])`,
-      [orgId, sourceRefs],
+      `SELECT ${SIGNAL_COLUMNS} FROM signal s
+       JOIN unnest($1::uuid[], $2::text[]) AS r(org_id, source_ref) ON s.org_id = r.org_id AND s.source_ref = r.source_ref`,
+      [refs.map((ref) => ref.orgId), refs.map((ref) => ref.sourceRef)],
     );
     return rows.map(toStoredSignal);
   }

@@ -114,9 +114,8 @@ export class SignalWriter {
     const publishedAt = await lockOrderedWrites(manager);
     /** By organisation and sourceRef: stored before, or by an earlier request of this transaction. */
     const stored = new Map<string, StoredSignal>();
-    for (const [orgId, refs] of groupBy(group.flatMap((request) => request.rows.map((row) => [request.orgId, row.source_ref] as const)))) {
-      for (const signal of await this.store.findBySourceRefs(manager, orgId, refs)) stored.set(refKey(orgId, signal.sourceRef), signal);
-    }
+    const refs = group.flatMap((request) => request.rows.map((row) => ({ orgId: request.orgId, sourceRef: row.source_ref })));
+    for (const signal of await this.store.findBySourceRefs(manager, refs)) stored.set(refKey(signal.orgId, signal.sourceRef), signal);
     const freshRows: NewSignalRow[] = [];
     const fresh = new Set<string>();
     for (const request of group) {
@@ -137,16 +136,20 @@ export class SignalWriter {
     for (const signal of insertedById.values()) stored.set(refKey(signal.orgId, signal.sourceRef), signal);
     await this.aggregates.record(manager, [...insertedById.keys()]);
 
-    const outcomes: WriteOutcome[] = [];
-    for (const request of group) {
-      const inserted = request.rows.flatMap((row) => insertedById.get(row.id) ?? []);
-      const existing = request.rows.flatMap((row) => (insertedById.has(row.id) ? [] : [stored.get(refKey(request.orgId, row.source_ref))!]));
-      if (inserted.length > 0) {
-        const ids = inserted.length <= AUDITED_IDS ? inserted.map((signal) => signal.id) : [];
-        await this.audit.record(request.viewer, AuditAction.SIGNALS_PUBLISHED, 'signal', ids, { count: inserted.length }, manager);
-      }
-      outcomes.push({ inserted, existing, touched });
-    }
+    const outcomes = group.map((request) => ({
+      inserted: request.rows.flatMap((row) => insertedById.get(row.id) ?? []),
+      existing: request.rows.flatMap((row) => (insertedById.has(row.id) ? [] : [stored.get(refKey(request.orgId, row.source_ref))!])),
+      touched,
+    }));
+    await this.audit.recordMany(
+      group.flatMap((request, i) => {
+        const { inserted } = outcomes[i];
+        if (inserted.length === 0) return [];
+        const targetIds = inserted.length <= AUDITED_IDS ? inserted.map((signal) => signal.id) : [];
+        return [{ viewer: request.viewer, action: AuditAction.SIGNALS_PUBLISHED, targetType: 'signal', targetIds, details: { count: inserted.length } }];
+      }),
+      manager,
+    );
     return outcomes;
   }
 
@@ -165,16 +168,6 @@ export class SignalWriter {
 }
 
 const refKey = (orgId: string, sourceRef: string) => `${orgId}\n${sourceRef}`;
-
-function groupBy(pairs: (readonly [string, string])[]): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const [key, value] of pairs) {
-    const values = groups.get(key);
-    if (values) values.push(value);
-    else groups.set(key, [value]);
-  }
-  return groups;
-}
 
 function toPendingSignal(row: NewSignalRow, publishedAt: Date): PendingSignal {
   return {
