@@ -1,9 +1,11 @@
+import { fanoutBench } from './fanout.bench.js';
 import { ingestBench } from './ingest.bench.js';
 import { publishLatencyBench } from './publish-latency.bench.js';
 
 /** `npm run bench -- <name>`: each bench prints its figures beside its peer or limit. */
 const BENCHES: Record<string, () => Promise<void>> = {
   ingest: ingestBench,
+  fanout: fanoutBench,
   'publish-latency': publishLatencyBench,
 };
 

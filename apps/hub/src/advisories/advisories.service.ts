@@ -12,7 +12,7 @@ import { newId } from '../common/ids.js';
 import { ROOT_LOGGER } from '../common/logger.js';
 import { lockOrderedWrites } from '../database/write-lock.js';
 import { IncidentStore } from '../incidents/incident-store.js';
-import { OrderedFeed, OrderedFeedSource } from '../live/ordered-feed.js';
+import { Delivery, OrderedFeed, OrderedFeedSource } from '../live/ordered-feed.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
@@ -122,7 +122,7 @@ export class AdvisoriesService implements OnModuleInit, OnApplicationShutdown, O
     const advisories: StoredAdvisory[] = rows.map(toStored);
     const page = advisories.slice(0, size);
     await this.prepare(page);
-    this.delivered(viewer, page);
+    this.delivered([{ viewer, records: page }]);
     const edges = page.flatMap((advisory) => {
       const node = this.present(viewer, advisory);
       return node ? [{ cursor: encodeCursor(ADVISORY_FEED, advisory.sequence), node }] : [];
@@ -167,9 +167,13 @@ export class AdvisoriesService implements OnModuleInit, OnApplicationShutdown, O
   }
 
   /** Reads of AMBER_STRICT and RED advisories by other organisations go to the audit log. */
-  delivered(viewer: Viewer, advisories: StoredAdvisory[]): void {
+  delivered(deliveries: Delivery<StoredAdvisory>[]): void {
+    const reads = deliveries.map(({ viewer, records }) => ({
+      viewer,
+      records: records.map((advisory) => ({ id: advisory.id, tlp: advisory.tlp, ownerOrgIds: [advisory.orgId] })),
+    }));
     this.audit
-      .recordRestrictedReads(viewer, 'advisory', advisories.map((advisory) => ({ id: advisory.id, tlp: advisory.tlp, ownerOrgIds: [advisory.orgId] })))
+      .recordRestrictedReadsMany('advisory', reads)
       .catch((error: unknown) => this.logger.error({ err: error }, 'could not audit advisory reads'));
   }
 

@@ -7,6 +7,13 @@ import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { newId } from '../common/ids.js';
 import { AuditEventConnection } from './audit-event.model.js';
 
+/** A record shown to a viewer, as far as the audit of restricted reads needs it. */
+export interface ReadRecord {
+  id: string;
+  tlp: string;
+  ownerOrgIds: readonly string[];
+}
+
 export interface AuditEntry {
   viewer: Viewer;
   action: AuditAction;
@@ -73,11 +80,19 @@ export class AuditService {
   }
 
   /** Records that a viewer outside the owning organisations (publisher, participants) was shown AMBER_STRICT or RED records. */
-  async recordRestrictedReads(viewer: Viewer, targetType: string, records: { id: string; tlp: string; ownerOrgIds: readonly string[] }[]): Promise<void> {
-    const read = records
-      .filter((record) => RESTRICTED.has(record.tlp) && !record.ownerOrgIds.includes(viewer.orgId ?? ''))
-      .map((record) => record.id);
-    if (read.length > 0) await this.record(viewer, AuditAction.RESTRICTED_READ, targetType, read);
+  recordRestrictedReads(viewer: Viewer, targetType: string, records: ReadRecord[]): Promise<void> {
+    return this.recordRestrictedReadsMany(targetType, [{ viewer, records }]);
+  }
+
+  /** The same for many viewers at once, in one statement (a live feed's delivery run). */
+  async recordRestrictedReadsMany(targetType: string, reads: { viewer: Viewer; records: ReadRecord[] }[]): Promise<void> {
+    const entries = reads.flatMap(({ viewer, records }) => {
+      const targetIds = records
+        .filter((record) => RESTRICTED.has(record.tlp) && !record.ownerOrgIds.includes(viewer.orgId ?? ''))
+        .map((record) => record.id);
+      return targetIds.length > 0 ? [{ viewer, action: AuditAction.RESTRICTED_READ, targetType, targetIds }] : [];
+    });
+    await this.recordMany(entries);
   }
 
   async list(first: number | null, after: string | null, action: string | null): Promise<AuditEventConnection> {

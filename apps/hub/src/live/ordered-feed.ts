@@ -29,8 +29,13 @@ export interface OrderedFeedSource<TRecord, TEvent, TFilter> {
    * `shaped` is shared by all subscribers of one record, to shape each variant once.
    */
   eventFor(viewer: Viewer, filter: TFilter, record: TRecord, shaped: Map<string, TEvent>): TEvent | null;
-  /** Told which records a viewer was sent, once per replay page or pump run (for the audit log). */
-  delivered?(viewer: Viewer, records: TRecord[]): void;
+  /** Told which records which viewers were sent, once per replay page or pump run (for the audit log). */
+  delivered?(deliveries: Delivery<TRecord>[]): void;
+}
+
+export interface Delivery<TRecord> {
+  viewer: Viewer;
+  records: TRecord[];
 }
 
 export interface OrderedFeedOptions {
@@ -130,7 +135,7 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
         }
         replayed = await this.source.replay(viewer, filter, position, REPLAY_PAGE);
         await this.source.prepare(replayed);
-        if (replayed.length > 0) this.source.delivered?.(viewer, replayed);
+        if (replayed.length > 0) this.source.delivered?.([{ viewer, records: replayed }]);
         replayExhausted = replayed.length < REPLAY_PAGE;
       }
       return null;
@@ -167,11 +172,13 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
           const event = this.source.eventFor(subscriber.viewer, subscriber.filter, record, shaped);
           if (!event) continue;
           subscriber.queue.push({ position, event });
-          sent.set(subscriber, [...(sent.get(subscriber) ?? []), record]);
+          const delivered = sent.get(subscriber);
+          if (delivered) delivered.push(record);
+          else sent.set(subscriber, [record]);
         }
         this.highWater = position;
       }
-      for (const [subscriber, delivered] of sent) this.source.delivered?.(subscriber.viewer, delivered);
+      this.source.delivered?.([...sent].map(([subscriber, records]) => ({ viewer: subscriber.viewer, records })));
       if (records.length < PUMP_BATCH) return;
     }
   }

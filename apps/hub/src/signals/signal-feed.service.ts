@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { HubConfig } from '../config/hub-config.js';
 import { encodeCursor } from '../common/cursor.js';
 import { ROOT_LOGGER } from '../common/logger.js';
-import { OrderedFeed, OrderedFeedSource } from '../live/ordered-feed.js';
+import { Delivery, OrderedFeed, OrderedFeedSource } from '../live/ordered-feed.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
@@ -77,9 +77,13 @@ export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, O
   }
 
   /** Reads of AMBER_STRICT and RED signals by other organisations go to the audit log. */
-  delivered(viewer: Viewer, signals: StoredSignal[]): void {
+  delivered(deliveries: Delivery<StoredSignal>[]): void {
+    const reads = deliveries.map(({ viewer, records }) => ({
+      viewer,
+      records: records.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgIds: [signal.orgId] })),
+    }));
     this.audit
-      .recordRestrictedReads(viewer, 'signal', signals.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgIds: [signal.orgId] })))
+      .recordRestrictedReadsMany('signal', reads)
       .catch((error: unknown) => this.logger.error({ err: error }, 'could not audit live-feed deliveries'));
   }
 

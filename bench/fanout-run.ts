@@ -1,0 +1,293 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
+import { Viewer, disclosureFor } from '@kessetsu/auth';
+import { ForkedHub, percentile } from './bench-hub.js';
+import type { BenchMember, BenchMemberSpec } from './hub-child.js';
+import { Subscriber, openSubscriber, openSubscribers } from './live-clients.js';
+
+export const RATE = Number(process.env.BENCH_RATE ?? 200);
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const DRAIN_MS = Number(process.env.BENCH_DRAIN_MS ?? 60_000);
+const SETTLE_MS = 2000;
+const PUBLISHERS = 4;
+const FEED = `subscription { signalPublished { cursor signal { id kind severity tlp sourceRef text regions publisher { pseudonym organization { id name } } } } }`;
+const PUBLISH = `mutation($signals: [SignalInput!]!) { publishSignals(signals: $signals) { signal { id } } }`;
+/** Label mix of the published signals: most are shared with members or carriers, some are narrower. */
+const LABELS: TlpLabel[] = [TlpLabel.CLEAR, TlpLabel.GREEN, TlpLabel.GREEN, TlpLabel.GREEN, TlpLabel.AMBER, TlpLabel.AMBER, TlpLabel.AMBER, TlpLabel.AMBER_STRICT, TlpLabel.RED, TlpLabel.GREEN];
+
+/** Mixed tiers: the ministry, ICT-ISAC, carriers (four of them publishing) and partners. */
+export const FANOUT_MEMBERS: BenchMemberSpec[] = [
+  { name: 'fanout-ministry', kind: OrgKind.MINISTRY, role: UserRole.VIEWER },
+  { name: 'fanout-isac', kind: OrgKind.ISAC, role: UserRole.VIEWER },
+  ...Array.from({ length: 16 }, (_, i) => ({
+    name: `fanout-carrier-${i}`,
+    kind: OrgKind.CARRIER,
+    role: i < PUBLISHERS ? UserRole.PUBLISHER : UserRole.VIEWER,
+    asns: [64600 + i],
+  })),
+  { name: 'fanout-partner-0', kind: OrgKind.PARTNER, role: UserRole.VIEWER },
+  { name: 'fanout-partner-1', kind: OrgKind.PARTNER, role: UserRole.VIEWER },
+];
+
+export interface FanoutFigures {
+  subscribers: number;
+  published: number;
+  expected: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  misrouted: number;
+  overDisclosed: number;
+  errors: string[];
+  p50: number;
+  p95: number;
+  p99: number;
+  publishFailures: number;
+}
+
+interface Published {
+  tlp: TlpLabel;
+  publisherOrgId: string;
+  recipientOrgIds: string[];
+  ackedAt: number;
+}
+
+const viewerOf = (member: BenchMember): Viewer => ({
+  principal: 'user',
+  orgId: member.orgId,
+  orgKind: member.kind,
+  role: member.role,
+  scopes: [],
+  userId: null,
+  apiKeyId: null,
+  expiresAt: null,
+});
+
+function signalInput(n: number, tlp: TlpLabel, redRecipient: string) {
+  return {
+    sourceRef: `fanout-${n}`,
+    kind: 'TRAFFIC_DROP',
+    severity: 'MAJOR',
+    tlp,
+    recipientOrgIds: tlp === TlpLabel.RED ? [redRecipient] : [],
+    observedStart: new Date(Date.now() - 60_000).toISOString(),
+    regions: [String((n % 47) + 1).padStart(2, '0')],
+    service: 'internet',
+    text: `Drop ${n} seen at the Osaka IX; call 06-1234-5678`,
+    trafficDrop: { dropPercent: 10 + (n % 50), peerAsn: 64700 + (n % 20) },
+  };
+}
+
+/** Latency samples with undelivered messages counted as slower than any delivered one. */
+function latencyFigures(samples: number[], undelivered: number) {
+  const sorted = [...samples.sort((a, b) => a - b), ...Array<number>(Math.max(0, undelivered)).fill(Number.POSITIVE_INFINITY)];
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99) };
+}
+
+/** Paces `total` publishes at `rate` per second, calling `publish(n)` without waiting for earlier ones. */
+async function paced(total: number, rate: number, publish: (n: number) => Promise<void>): Promise<number> {
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  let failures = 0;
+  for (let n = 0; n < total; n += 1) {
+    const due = started + (n * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(publish(n).catch(() => void (failures += 1)));
+  }
+  await Promise.all(inFlight);
+  return failures;
+}
+
+/**
+ * The hub side of the fanout bench: `count` subscribers of mixed tiers spread over the
+ * given hub processes, RATE single-signal publishes per second for SECONDS through the
+ * first hub, each delivery checked against the access policy.
+ */
+export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], count: number): Promise<FanoutFigures> {
+  const published = new Map<string, Published>();
+  const early: { subscriber: number; signal: any; at: number }[] = [];
+  const seen: Set<string>[] = Array.from({ length: count }, () => new Set());
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  let duplicates = 0;
+  let misrouted = 0;
+  let overDisclosed = 0;
+  let delivered = 0;
+  const viewers = members.map(viewerOf);
+  const memberOf = (index: number) => index % members.length;
+
+  const account = (subscriber: number, signal: any, at: number) => {
+    const record = published.get(signal.id);
+    if (!record) {
+      early.push({ subscriber, signal, at });
+      return;
+    }
+    const disclosure = disclosureFor(viewers[memberOf(subscriber)], record);
+    if (!disclosure) misrouted += 1;
+    else if (!disclosure.identity && (signal.sourceRef !== null || signal.publisher.organization !== null || /06-1234-5678/.test(signal.text))) overDisclosed += 1;
+    latencies.push(Math.max(0, at - record.ackedAt));
+  };
+  const receive = (subscriber: number) => (payload: any, at: number) => {
+    const signal = payload?.data?.signalPublished?.signal;
+    if (!signal) {
+      errors.push(JSON.stringify(payload).slice(0, 200));
+      return;
+    }
+    delivered += 1;
+    if (seen[subscriber].has(signal.id)) {
+      duplicates += 1;
+      return;
+    }
+    seen[subscriber].add(signal.id);
+    account(subscriber, signal, at);
+  };
+
+  const subscribers: Subscriber[] = await openSubscribers(count, (i) =>
+    openSubscriber(
+      { url: hubs[i % hubs.length].wsUrl, token: members[memberOf(i)].token, query: FEED, onNext: receive(i), onError: (error) => errors.push(error) },
+      memberOf(i),
+    ),
+  );
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+
+  const publishers = members.filter((member) => member.role === UserRole.PUBLISHER);
+  const redRecipient = members.find((member) => member.kind === OrgKind.CARRIER && member.role === UserRole.VIEWER)!.orgId;
+  let publishFailures = 0;
+  const total = RATE * SECONDS;
+  publishFailures += await paced(total, RATE, async (n) => {
+    const publisher = publishers[n % publishers.length];
+    const tlp = LABELS[n % LABELS.length];
+    const response = await fetch(`${hubs[0].url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${publisher.token}` },
+      body: JSON.stringify({ query: PUBLISH, variables: { signals: [signalInput(n, tlp, redRecipient)] } }),
+    });
+    const ackedAt = performance.now();
+    const body = (await response.json()) as any;
+    const id = body.data?.publishSignals?.[0]?.signal?.id;
+    if (!id) {
+      publishFailures += 1;
+      return;
+    }
+    published.set(id, { tlp, publisherOrgId: publisher.orgId, recipientOrgIds: tlp === TlpLabel.RED ? [redRecipient] : [], ackedAt });
+  });
+  for (const entry of early.splice(0)) account(entry.subscriber, entry.signal, entry.at);
+
+  const expectedPer = subscribers.map((subscriber) => {
+    let expected = 0;
+    for (const record of published.values()) if (disclosureFor(viewers[subscriber.member], record)) expected += 1;
+    return expected;
+  });
+  const expected = expectedPer.reduce((sum, value) => sum + value, 0);
+  const drainEnds = Date.now() + DRAIN_MS;
+  while (Date.now() < drainEnds && seen.reduce((sum, set) => sum + set.size, 0) < expected) await new Promise((resolve) => setTimeout(resolve, 200));
+  const received = seen.reduce((sum, set) => sum + set.size, 0);
+  for (const subscriber of subscribers) subscriber.close();
+  return {
+    subscribers: count,
+    published: published.size,
+    expected,
+    delivered,
+    lost: expected - received + misrouted,
+    duplicates,
+    misrouted,
+    overDisclosed,
+    errors,
+    publishFailures,
+    ...latencyFigures(latencies, expected - received),
+  };
+}
+
+interface BareServer {
+  url: string;
+  wsUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function forkBareServer(): Promise<BareServer> {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./bare-server.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (message: { url: string }) => resolve(message.url));
+    void exited.then(() => reject(new Error('bare server exited')));
+  });
+  return {
+    url,
+    wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
+    stop: async () => {
+      child.disconnect();
+      await exited;
+    },
+  };
+}
+
+/** The peer: the same clients and payloads on the bare server, which sends every event to everyone. */
+export async function runBareFanout(count: number): Promise<FanoutFigures> {
+  const bare = await forkBareServer();
+  try {
+    const acked = new Map<string, number>();
+    const early: { id: string; at: number }[] = [];
+    const seen: Set<string>[] = Array.from({ length: count }, () => new Set());
+    const latencies: number[] = [];
+    const errors: string[] = [];
+    let duplicates = 0;
+    let delivered = 0;
+    const receive = (subscriber: number) => (payload: any, at: number) => {
+      const id = payload?.data?.signalPublished?.signal?.id;
+      if (!id) {
+        errors.push(JSON.stringify(payload).slice(0, 200));
+        return;
+      }
+      delivered += 1;
+      if (seen[subscriber].has(id)) {
+        duplicates += 1;
+        return;
+      }
+      seen[subscriber].add(id);
+      const ackedAt = acked.get(id);
+      if (ackedAt === undefined) early.push({ id, at });
+      else latencies.push(Math.max(0, at - ackedAt));
+    };
+    const subscribers = await openSubscribers(count, (i) =>
+      openSubscriber({ url: bare.wsUrl, token: null, query: FEED, onNext: receive(i), onError: (error) => errors.push(error) }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const total = RATE * SECONDS;
+    let publishFailures = 0;
+    publishFailures += await paced(total, RATE, async (n) => {
+      const id = `bare-${n}`;
+      const input = signalInput(n, LABELS[n % LABELS.length], 'recipient');
+      const event = {
+        cursor: `c${n}`,
+        signal: { id, kind: input.kind, severity: input.severity, tlp: input.tlp, sourceRef: input.sourceRef, text: input.text, regions: input.regions, publisher: { pseudonym: `p-${n % PUBLISHERS}`, organization: { id: `org-${n % PUBLISHERS}`, name: `Carrier ${n % PUBLISHERS}` } } },
+      };
+      const response = await fetch(`${bare.url}/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [event] }) });
+      acked.set(id, performance.now());
+      if (!response.ok) publishFailures += 1;
+      await response.arrayBuffer();
+    });
+    for (const entry of early.splice(0)) latencies.push(Math.max(0, entry.at - acked.get(entry.id)!));
+    const expected = count * acked.size;
+    const drainEnds = Date.now() + DRAIN_MS;
+    while (Date.now() < drainEnds && seen.reduce((sum, set) => sum + set.size, 0) < expected) await new Promise((resolve) => setTimeout(resolve, 200));
+    const received = seen.reduce((sum, set) => sum + set.size, 0);
+    for (const subscriber of subscribers) subscriber.close();
+    return {
+      subscribers: count,
+      published: acked.size,
+      expected,
+      delivered,
+      lost: expected - received,
+      duplicates,
+      misrouted: 0,
+      overDisclosed: 0,
+      errors,
+      publishFailures,
+      ...latencyFigures(latencies, expected - received),
+    };
+  } finally {
+    await bare.stop();
+  }
+}

@@ -1,0 +1,58 @@
+import WebSocket from 'ws';
+
+export interface Subscriber {
+  /** Which member it signs in as (index into the bench's member list), or -1 for a bare server. */
+  member: number;
+  close(): void;
+}
+
+export interface SubscribeOptions {
+  url: string;
+  token: string | null;
+  query: string;
+  onNext(payload: any, receivedAt: number): void;
+  onError(error: string): void;
+}
+
+/**
+ * One graphql-transport-ws connection with one subscription, kept to the protocol's
+ * bare minimum so that thousands fit in the load generator.
+ */
+export function openSubscriber(options: SubscribeOptions, member = -1): Promise<Subscriber> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(options.url, 'graphql-transport-ws');
+    let subscribed = false;
+    socket.on('open', () => {
+      socket.send(JSON.stringify({ type: 'connection_init', payload: options.token ? { authorization: `Bearer ${options.token}` } : {} }));
+    });
+    socket.on('message', (data) => {
+      const receivedAt = performance.now();
+      const message = JSON.parse(String(data));
+      if (message.type === 'connection_ack') {
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: options.query } }));
+        subscribed = true;
+        resolve({ member, close: () => socket.close(1000) });
+      } else if (message.type === 'next') {
+        options.onNext(message.payload, receivedAt);
+      } else if (message.type === 'error') {
+        options.onError(JSON.stringify(message.payload));
+      } else if (message.type === 'ping') {
+        socket.send(JSON.stringify({ type: 'pong' }));
+      }
+    });
+    socket.on('error', (error) => (subscribed ? options.onError(String(error)) : reject(error)));
+    socket.on('close', (code) => {
+      if (!subscribed) reject(new Error(`closed with ${code} before subscribing`));
+      else if (code !== 1000) options.onError(`closed with ${code}`);
+    });
+  });
+}
+
+/** Opens `count` subscribers, `parallel` at a time. */
+export async function openSubscribers(count: number, open: (index: number) => Promise<Subscriber>, parallel = 100): Promise<Subscriber[]> {
+  const subscribers: Subscriber[] = [];
+  for (let start = 0; start < count; start += parallel) {
+    subscribers.push(...(await Promise.all(Array.from({ length: Math.min(parallel, count - start) }, (_, i) => open(start + i)))));
+  }
+  return subscribers;
+}
