@@ -1,11 +1,17 @@
+import { burstBench } from './burst.bench.js';
 import { fanoutBench } from './fanout.bench.js';
 import { ingestBench } from './ingest.bench.js';
+import { memoryBench } from './memory.bench.js';
+import { replicasBench } from './replicas.bench.js';
 import { publishLatencyBench } from './publish-latency.bench.js';
 
 /** `npm run bench -- <name>`: each bench prints its figures beside its peer or limit. */
 const BENCHES: Record<string, () => Promise<void>> = {
   ingest: ingestBench,
+  burst: burstBench,
   fanout: fanoutBench,
+  memory: memoryBench,
+  replicas: replicasBench,
   'publish-latency': publishLatencyBench,
 };
 

@@ -1,0 +1,28 @@
+import { benchDatabase, forkBenchHub, ms, table, verdict } from './bench-hub.js';
+import { FANOUT_SIZES, correctnessRows } from './fanout.bench.js';
+import { FANOUT_MEMBERS, RATE, SECONDS, runHubFanout } from './fanout-run.js';
+
+const latency = (value: number) => (Number.isFinite(value) ? ms(value) : 'undelivered');
+
+/** The fanout bench with subscribers split across two hub processes on one database, beside the single-process figure. */
+export async function replicasBench(): Promise<void> {
+  const database = await benchDatabase();
+  const first = await forkBenchHub(database.url);
+  const second = await forkBenchHub(database.url);
+  try {
+    const members = await first.seed(FANOUT_MEMBERS);
+    for (const size of FANOUT_SIZES) {
+      const single = await runHubFanout([first], members, size);
+      const split = await runHubFanout([first, second], members, size);
+      table(`replicas: ${size} subscribers over two hub processes, ${RATE} signals/s for ${SECONDS} s (bench/replicas.bench.ts)`, [
+        ['two processes p50 / p95', `${latency(split.p50)} / ${latency(split.p95)}`, `one process: ${latency(single.p50)} / ${latency(single.p95)}`],
+        ['two processes p99', latency(split.p99), `limit 1.5 x one process (${latency(single.p99)}): ${verdict(split.p99 <= 1.5 * single.p99 && split.lost === 0)}`],
+        ...correctnessRows(split),
+      ]);
+    }
+  } finally {
+    await second.stop();
+    await first.stop();
+    await database.close();
+  }
+}
