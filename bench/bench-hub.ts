@@ -122,6 +122,15 @@ export async function forkBenchHub(databaseUrl: string, env: Record<string, stri
   };
 }
 
+/** A numeric setting from the environment; unset or empty means the default. */
+export function envNumber(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text.trim() === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not ${JSON.stringify(text)}`);
+  return value;
+}
+
 /** The value below which `fraction` of the samples fall (nearest rank). */
 export function percentile(sorted: readonly number[], fraction: number): number {
   if (sorted.length === 0) return Number.NaN;

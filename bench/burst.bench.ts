@@ -1,10 +1,10 @@
 import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
 import { Viewer, canViewIncident } from '@kessetsu/auth';
-import { benchDatabase, forkBenchHub, ms, table, verdict } from './bench-hub.js';
+import { benchDatabase, envNumber, forkBenchHub, ms, table, verdict } from './bench-hub.js';
 import type { BenchMember } from './hub-child.js';
 import { openSubscriber } from './live-clients.js';
 
-const TOTAL = Number(process.env.BENCH_SIGNALS ?? 100_000);
+const TOTAL = envNumber('BENCH_SIGNALS', 100_000);
 const BATCH = 5000;
 const PUBLISHERS = 3;
 const UPDATES = `subscription { incidentUpdated { cursor incident { id status orgCount signalCount tlp } } }`;

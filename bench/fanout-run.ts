@@ -2,13 +2,13 @@ import { ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
 import { Viewer, disclosureFor } from '@kessetsu/auth';
-import { ForkedHub, percentile } from './bench-hub.js';
+import { envNumber, ForkedHub, percentile } from './bench-hub.js';
 import type { BenchMember, BenchMemberSpec } from './hub-child.js';
 import { Subscriber, openSubscriber, openSubscribers } from './live-clients.js';
 
-export const RATE = Number(process.env.BENCH_RATE ?? 200);
-export const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-const DRAIN_MS = Number(process.env.BENCH_DRAIN_MS ?? 60_000);
+export const RATE = envNumber('BENCH_RATE', 200);
+export const SECONDS = envNumber('BENCH_SECONDS', 30);
+const DRAIN_MS = envNumber('BENCH_DRAIN_MS', 60_000);
 const SETTLE_MS = 2000;
 const PUBLISHERS = 4;
 const FEED = `subscription { signalPublished { cursor signal { id kind severity tlp sourceRef text regions publisher { pseudonym organization { id name } } } } }`;

@@ -4,12 +4,12 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { audienceOf, scrubText } from '@kessetsu/auth';
-import { startBenchHub, table } from './bench-hub.js';
+import { envNumber, startBenchHub, table, verdict } from './bench-hub.js';
 
-const SIGNALS = Number(process.env.BENCH_SIGNALS ?? 50_000);
+const SIGNALS = envNumber('BENCH_SIGNALS', 50_000);
 const BATCH = 1000;
 /** Concurrent publishers (one carrier each), so the hub's own work overlaps Postgres'. */
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
+const CLIENTS = envNumber('BENCH_CLIENTS', 4);
 const PUBLISH = `mutation($signals: [SignalInput!]!) { publishSignals(signals: $signals) { index } }`;
 
 function signalInput(n: number) {
@@ -98,10 +98,10 @@ export async function ingestBench(): Promise<void> {
 
     const hubRate = SIGNALS / hubSeconds;
     const copyRate = SIGNALS / copySeconds;
-    table(`ingest: ${SIGNALS} signals in batches of ${BATCH}, one client (bench/ingest.bench.ts)`, [
+    table(`ingest: ${SIGNALS} signals in batches of ${BATCH}, ${CLIENTS} concurrent publishers (bench/ingest.bench.ts)`, [
       ['publishSignals (validated, committed, correlated, rolled up)', `${hubRate.toFixed(0)} signals/s`, ''],
       ['COPY of the same rows into a copy of the signal table', `${copyRate.toFixed(0)} rows/s`, 'peer'],
-      ['ratio hub / COPY', (hubRate / copyRate).toFixed(3), 'target >= 0.333'],
+      ['ratio hub / COPY', (hubRate / copyRate).toFixed(3), `target >= 0.333: ${verdict(hubRate / copyRate >= 1 / 3)}`],
     ]);
   } finally {
     await bench.close();

@@ -1,9 +1,9 @@
-import { benchDatabase, forkBenchHub, table, verdict } from './bench-hub.js';
+import { benchDatabase, envNumber, forkBenchHub, table, verdict } from './bench-hub.js';
 import { FANOUT_MEMBERS } from './fanout-run.js';
 import { Subscriber, openSubscriber, openSubscribers } from './live-clients.js';
 
 const FEED = `subscription { signalPublished { cursor signal { id tlp text } } }`;
-const CYCLES = Number(process.env.BENCH_CYCLES ?? 10_000);
+const CYCLES = envNumber('BENCH_CYCLES', 10_000);
 const LANES = 20;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 3000));

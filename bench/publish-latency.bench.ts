@@ -1,8 +1,8 @@
 import { OrgKind, UserRole } from '@kessetsu/schema';
-import { benchDatabase, forkBenchHub, ms, percentile, table, verdict } from './bench-hub.js';
+import { benchDatabase, envNumber, forkBenchHub, ms, percentile, table, verdict } from './bench-hub.js';
 
 const CLIENTS = 32;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const SECONDS = envNumber('BENCH_SECONDS', 20);
 const WARMUP_SECONDS = 3;
 const PUBLISH = `mutation($signals: [SignalInput!]!) { publishSignals(signals: $signals) { signal { id } incident { id } } }`;
 

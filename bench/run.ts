@@ -1,3 +1,4 @@
+import { aggregatesBench } from './aggregates.bench.js';
 import { burstBench } from './burst.bench.js';
 import { fanoutBench } from './fanout.bench.js';
 import { ingestBench } from './ingest.bench.js';
@@ -8,6 +9,7 @@ import { publishLatencyBench } from './publish-latency.bench.js';
 /** `npm run bench -- <name>`: each bench prints its figures beside its peer or limit. */
 const BENCHES: Record<string, () => Promise<void>> = {
   ingest: ingestBench,
+  aggregates: aggregatesBench,
   burst: burstBench,
   fanout: fanoutBench,
   memory: memoryBench,

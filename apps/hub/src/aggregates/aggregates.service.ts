@@ -43,16 +43,28 @@ export class AggregatesService {
   /** Adds newly stored signals to the rollups, inside their publishing transaction. */
   async record(manager: EntityManager, signalIds: string[]): Promise<void> {
     if (signalIds.length === 0) return;
+    await this.rollUp(manager, 's.id = ANY($1::uuid[])', [signalIds]);
+  }
+
+  /** Recomputes every rollup from the stored signals (after a bulk load, or to repair them). */
+  async rebuild(): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('DELETE FROM signal_rollup');
+      await this.rollUp(manager, 'true', []);
+    });
+  }
+
+  private async rollUp(manager: EntityManager, signalCondition: string, params: unknown[]): Promise<void> {
     await manager.query(
       `INSERT INTO signal_rollup AS r (hour, kind, region, service, tlp, org_id, signal_count, affected_users)
        SELECT date_trunc('hour', s.observed_start), s.kind, region, COALESCE(s.service, '${NO_SERVICE}'), s.tlp, s.org_id,
               count(*), COALESCE(sum((s.details->>'affectedUsers')::bigint), 0)
        FROM signal s CROSS JOIN LATERAL unnest(s.regions || '{${ALL_REGIONS}}'::text[]) AS region
-       WHERE s.id = ANY($1::uuid[]) AND s.kind <> 'MAINTENANCE'
+       WHERE ${signalCondition} AND s.kind <> 'MAINTENANCE'
        GROUP BY 1, 2, 3, 4, 5, 6
        ON CONFLICT (hour, kind, region, service, tlp, org_id) DO UPDATE
          SET signal_count = r.signal_count + excluded.signal_count, affected_users = r.affected_users + excluded.affected_users`,
-      [signalIds],
+      params,
     );
   }
 

@@ -1,0 +1,117 @@
+import pg from 'pg';
+import { pino } from 'pino';
+import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
+import { loadHubConfig } from '../apps/hub/src/config/hub-config.js';
+import { AggregatesService } from '../apps/hub/src/aggregates/aggregates.service.js';
+import { startHub } from '../apps/hub/src/hub.js';
+import { benchDatabase, envNumber, forkBenchHub, ms, percentile, table, verdict } from './bench-hub.js';
+
+const SIGNALS = envNumber('BENCH_SIGNALS', 10_000_000);
+const DAYS = 30;
+const ORGS = 20;
+const RUNS = envNumber('BENCH_RUNS', 30);
+const RAW_RUNS = 3;
+const QUERY = `query($from: DateTime!, $to: DateTime!) {
+  aggregates(bucket: HOUR, from: $from, to: $to, groupBy: [REGION, KIND]) { k everyCellShown cells { bucketStart region kind suppressed signalCount orgCount } }
+}`;
+/** What the rollups replace: the same cells straight from the signal table. */
+const RAW = `SELECT date_trunc('hour', s.observed_start) AS bucket, region, s.kind, count(DISTINCT s.org_id) AS orgs, count(*) AS signals
+  FROM signal s CROSS JOIN LATERAL unnest(s.regions) AS region
+  WHERE s.observed_start >= $1 AND s.observed_start < $2 AND s.tlp = ANY($3::text[]) AND s.kind <> 'MAINTENANCE'
+  GROUP BY 1, 2, 3`;
+
+/** Loads SIGNALS signals over DAYS days straight into Postgres (each organisation in its three home prefectures), then builds the rollups. */
+async function load(databaseUrl: string, orgIds: string[]): Promise<{ loadMs: number; rollupMs: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const started = performance.now();
+    // Not read by either query; dropped so the load takes minutes, not tens of minutes.
+    await client.query('DROP INDEX IF EXISTS "IDX_signal_audience"; DROP INDEX IF EXISTS "IDX_signal_incident"');
+    const chunk = 1_000_000;
+    for (let offset = 0; offset < SIGNALS; offset += chunk) {
+      await client.query(
+        `INSERT INTO signal (id, org_id, source_ref, kind, severity, tlp, recipient_org_ids, audience, observed_start, observed_end, regions, service, details)
+         SELECT gen_random_uuid(), ($1::uuid[])[1 + n % $2], 'agg-' || n,
+                (ARRAY['TRAFFIC_DROP', 'ROUTE_ANOMALY', 'RESOLVER_FAILURE', 'SERVICE_OUTAGE'])[1 + (n / 7) % 4], 'MAJOR',
+                (ARRAY['GREEN', 'GREEN', 'AMBER', 'AMBER', 'AMBER', 'CLEAR', 'AMBER_STRICT', 'GREEN'])[1 + (n / 3) % 8], '{}', '{member}',
+                now() - make_interval(days => $3) + make_interval(secs => (n::float8 / $4) * $3 * 86400), NULL,
+                ARRAY[lpad((1 + ((n % $2) * 3 + (n / 11) % 3) % 47)::text, 2, '0')], 'internet', '{}'::jsonb
+         FROM generate_series($5::bigint, $6::bigint) AS n`,
+        [orgIds, orgIds.length, DAYS, SIGNALS, offset, Math.min(SIGNALS, offset + chunk) - 1],
+      );
+    }
+    await client.query('ANALYZE signal');
+    return { loadMs: performance.now() - started, rollupMs: 0 };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Hourly cells by region and kind over 30 days, as the ministry and as a carrier, from the rollups vs a GROUP BY over the raw signals. */
+export async function aggregatesBench(): Promise<void> {
+  const database = await benchDatabase();
+  const hub = await forkBenchHub(database.url);
+  const client = new pg.Client({ connectionString: database.url });
+  try {
+    const members = await hub.seed([
+      { name: 'agg-ministry', kind: OrgKind.MINISTRY, role: UserRole.VIEWER },
+      ...Array.from({ length: ORGS }, (_, i) => ({ name: `agg-carrier-${i}`, kind: OrgKind.CARRIER, role: UserRole.VIEWER })),
+    ]);
+    const carriers = members.slice(1);
+    const { loadMs } = await load(database.url, carriers.map((member) => member.orgId));
+    const rollupStarted = performance.now();
+    const builder = await startHub(loadHubConfig({ HUB_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: database.url }), pino({ level: 'silent' }));
+    await builder.app.get(AggregatesService).rebuild();
+    await builder.close();
+    const rollupMs = performance.now() - rollupStarted;
+    await client.connect();
+    const [{ rows: rollupRows }] = [await client.query('SELECT count(*)::int AS n FROM signal_rollup')];
+
+    const to = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
+    const from = new Date(to.getTime() - DAYS * 86_400_000);
+    const rows: [string, string, string][] = [
+      ['signals loaded (COPY-free INSERT ... SELECT)', `${SIGNALS.toLocaleString('en')} in ${(loadMs / 1000).toFixed(0)} s`, `${ORGS} carriers, ${DAYS} days`],
+      ['rollups built', `${rollupRows[0].n.toLocaleString('en')} rows in ${(rollupMs / 1000).toFixed(0)} s`, ''],
+    ];
+    for (const [label, viewer, labels] of [
+      ['ministry', members[0], Object.values(TlpLabel)],
+      ['carrier', carriers[0], [TlpLabel.CLEAR, TlpLabel.GREEN, TlpLabel.AMBER]],
+    ] as const) {
+      const timings: number[] = [];
+      let cells = 0;
+      for (let run = 0; run < RUNS; run += 1) {
+        const started = performance.now();
+        const response = await fetch(`${hub.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${viewer.token}` },
+          body: JSON.stringify({ query: QUERY, variables: { from: from.toISOString(), to: to.toISOString() } }),
+        });
+        const body = (await response.json()) as any;
+        timings.push(performance.now() - started);
+        if (body.errors) throw new Error(JSON.stringify(body.errors));
+        cells = body.data.aggregates.cells.length;
+      }
+      const rawTimings: number[] = [];
+      for (let run = 0; run < RAW_RUNS; run += 1) {
+        const started = performance.now();
+        await client.query(RAW, [from, to, labels]);
+        rawTimings.push(performance.now() - started);
+      }
+      timings.sort((a, b) => a - b);
+      rawTimings.sort((a, b) => a - b);
+      const p95 = percentile(timings, 0.95);
+      const rawMedian = percentile(rawTimings, 0.5);
+      rows.push(
+        [`${label}: aggregates query p50 / p95 (${RUNS} runs, ${cells} cells)`, `${ms(percentile(timings, 0.5))} / ${ms(p95)}`, `limit p95 100 ms: ${verdict(p95 < 100)}`],
+        [`${label}: GROUP BY over raw signals (median of ${RAW_RUNS}, SQL only)`, ms(rawMedian), 'peer'],
+        [`${label}: raw / rollup p95`, `${(rawMedian / p95).toFixed(1)} x`, `limit 50 x: ${verdict(rawMedian / p95 >= 50)}`],
+      );
+    }
+    table(`aggregates: hourly cells by region and kind for ${DAYS} days over ${SIGNALS.toLocaleString('en')} signals (bench/aggregates.bench.ts)`, rows);
+  } finally {
+    await client.end().catch(() => undefined);
+    await hub.stop();
+    await database.close();
+  }
+}
