@@ -11,7 +11,7 @@ export const SECONDS = envNumber('BENCH_SECONDS', 30);
 const DRAIN_MS = envNumber('BENCH_DRAIN_MS', 60_000);
 const SETTLE_MS = 2000;
 const PUBLISHERS = 4;
-const FEED = `subscription { signalPublished { cursor signal { id kind severity tlp sourceRef text regions publisher { pseudonym organization { id name } } } } }`;
+const FEED = `subscription($after: String) { signalPublished(after: $after) { cursor signal { id kind severity tlp sourceRef text regions publisher { pseudonym organization { id name } } } } }`;
 const PUBLISH = `mutation($signals: [SignalInput!]!) { publishSignals(signals: $signals) { signal { id } } }`;
 /** Label mix of the published signals: most are shared with members or carriers, some are narrower. */
 const LABELS: TlpLabel[] = [TlpLabel.CLEAR, TlpLabel.GREEN, TlpLabel.GREEN, TlpLabel.GREEN, TlpLabel.AMBER, TlpLabel.AMBER, TlpLabel.AMBER, TlpLabel.AMBER_STRICT, TlpLabel.RED, TlpLabel.GREEN];
@@ -40,6 +40,8 @@ export interface FanoutFigures {
   misrouted: number;
   overDisclosed: number;
   errors: string[];
+  /** Subscriptions the server ended (too far behind) that the client resumed from its cursor. */
+  resumes: number;
   p50: number;
   p95: number;
   p99: number;
@@ -116,6 +118,8 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
   let overDisclosed = 0;
   let delivered = 0;
   const viewers = members.map(viewerOf);
+  const cursors: (string | null)[] = Array<string | null>(count).fill(null);
+  let resumes = 0;
   const memberOf = (index: number) => index % members.length;
 
   const account = (subscriber: number, signal: any, at: number) => {
@@ -136,6 +140,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
       return;
     }
     delivered += 1;
+    cursors[subscriber] = payload.data.signalPublished.cursor;
     if (seen[subscriber].has(signal.id)) {
       duplicates += 1;
       return;
@@ -146,7 +151,15 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
 
   const subscribers: Subscriber[] = await openSubscribers(count, (i) =>
     openSubscriber(
-      { url: hubs[i % hubs.length].wsUrl, token: members[memberOf(i)].token, query: FEED, onNext: receive(i), onError: (error) => errors.push(error) },
+      {
+        url: hubs[i % hubs.length].wsUrl,
+        token: members[memberOf(i)].token,
+        query: FEED,
+        onNext: receive(i),
+        onError: (error) => errors.push(error),
+        resumeAfter: () => cursors[i],
+        onResume: () => void (resumes += 1),
+      },
       memberOf(i),
     ),
   );
@@ -195,6 +208,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
     misrouted,
     overDisclosed,
     errors,
+    resumes,
     publishFailures,
     ...latencyFigures(latencies, expected - received),
   };
@@ -284,6 +298,7 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
       misrouted: 0,
       overDisclosed: 0,
       errors,
+      resumes: 0,
       publishFailures,
       ...latencyFigures(latencies, expected - received),
     };

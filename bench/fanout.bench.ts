@@ -11,6 +11,7 @@ export function correctnessRows(figures: FanoutFigures): [string, string, string
     ['duplicates', String(figures.duplicates), `must be 0: ${verdict(figures.duplicates === 0)}`],
     ['misrouted (policy forbids the viewer)', String(figures.misrouted), `must be 0: ${verdict(figures.misrouted === 0)}`],
     ['over-disclosed (identity or raw text)', String(figures.overDisclosed), `must be 0: ${verdict(figures.overDisclosed === 0)}`],
+    ['subscriptions ended for falling behind, resumed by cursor', String(figures.resumes), ''],
     ['errors, failed publishes', `${figures.errors.length}, ${figures.publishFailures}`, 'must be 0'],
   ];
 }

@@ -12,6 +12,13 @@ export interface SubscribeOptions {
   query: string;
   onNext(payload: any, receivedAt: number): void;
   onError(error: string): void;
+  /**
+   * Where to resume when the server ends the subscription (a subscriber too far
+   * behind is ended so that it resumes from its cursor): the `after` variable to
+   * subscribe again with. Without it, an ended subscription stays ended.
+   */
+  resumeAfter?(): string | null;
+  onResume?(): void;
 }
 
 /**
@@ -22,6 +29,7 @@ export function openSubscriber(options: SubscribeOptions, member = -1): Promise<
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(options.url, 'graphql-transport-ws');
     let subscribed = false;
+    let operation = 1;
     socket.on('open', () => {
       socket.send(JSON.stringify({ type: 'connection_init', payload: options.token ? { authorization: `Bearer ${options.token}` } : {} }));
     });
@@ -34,6 +42,10 @@ export function openSubscriber(options: SubscribeOptions, member = -1): Promise<
         resolve({ member, close: () => socket.close(1000) });
       } else if (message.type === 'next') {
         options.onNext(message.payload, receivedAt);
+      } else if (message.type === 'complete' && message.id === String(operation) && options.resumeAfter) {
+        operation += 1;
+        options.onResume?.();
+        socket.send(JSON.stringify({ id: String(operation), type: 'subscribe', payload: { query: options.query, variables: { after: options.resumeAfter() } } }));
       } else if (message.type === 'error') {
         options.onError(JSON.stringify(message.payload));
       } else if (message.type === 'ping') {

@@ -112,6 +112,19 @@ describe('incident lifecycle, curation and the incident feed', () => {
     expect(participant.incident.id).toBe(incident.id);
   });
 
+  it('sends the turn to CROSS_CARRIER at once, inside the coalescing window', async () => {
+    nextScenario();
+    const feed = await subscribe(hub.wsUrl, { token: m.isac.token }, UPDATES, { filter: { kinds: ['TRAFFIC_DROP'] } });
+    const first = await publish(m.ntt, { trafficDrop: { dropPercent: 30, peerAsn: 65020 } });
+    await feed.waitFor(1);
+    await publish(m.kddi, { trafficDrop: { dropPercent: 30, peerAsn: 65020 } });
+    const joinedAt = Date.now();
+    const [, crossCarrier] = await feed.waitFor(2, 800);
+    expect(Date.now() - joinedAt).toBeLessThan(800);
+    expect(crossCarrier.incidentUpdated.incident).toMatchObject({ id: first.id, status: 'CROSS_CARRIER', orgCount: 2 });
+    await feed.dispose();
+  });
+
   it('coalesces a burst into at most one update per incident per second, and resumes from its cursor', async () => {
     nextScenario();
     const feed = await subscribe(hub.wsUrl, { token: m.softbank.token }, UPDATES, { filter: { kinds: ['TRAFFIC_DROP'] } });

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { ForbiddenException, InvalidInputException, TlpLabel } from '@kessetsu/schema';
 import { Viewer, advisoryDisclosure, audienceOf, canViewIncident, recipientsProblem, viewerTokens } from '@kessetsu/auth';
-import { AuditAction, AuditService } from '../audit/audit.service.js';
+import { AuditAction, AuditService, isAuditedRead } from '../audit/audit.service.js';
 import { HubConfig } from '../config/hub-config.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { newId } from '../common/ids.js';
@@ -167,6 +167,10 @@ export class AdvisoriesService implements OnModuleInit, OnApplicationShutdown, O
   }
 
   /** Reads of AMBER_STRICT and RED advisories by other organisations go to the audit log. */
+  audited(advisory: StoredAdvisory): boolean {
+    return isAuditedRead(advisory.tlp);
+  }
+
   delivered(deliveries: Delivery<StoredAdvisory>[]): void {
     const reads = deliveries.map(({ viewer, records }) => ({
       viewer,

@@ -37,6 +37,11 @@ export enum AuditAction {
 const AUDIT_FEED = 'audit';
 const RESTRICTED = new Set<string>([TlpLabel.AMBER_STRICT, TlpLabel.RED]);
 
+/** Whether showing a record with this label to someone outside its owners is audited. */
+export function isAuditedRead(tlp: string): boolean {
+  return RESTRICTED.has(tlp);
+}
+
 /** Writes the append-only audit log and lets the ministry read it. */
 @Injectable()
 export class AuditService {
@@ -88,7 +93,7 @@ export class AuditService {
   async recordRestrictedReadsMany(targetType: string, reads: { viewer: Viewer; records: ReadRecord[] }[]): Promise<void> {
     const entries = reads.flatMap(({ viewer, records }) => {
       const targetIds = records
-        .filter((record) => RESTRICTED.has(record.tlp) && !record.ownerOrgIds.includes(viewer.orgId ?? ''))
+        .filter((record) => isAuditedRead(record.tlp) && !record.ownerOrgIds.includes(viewer.orgId ?? ''))
         .map((record) => record.id);
       return targetIds.length > 0 ? [{ viewer, action: AuditAction.RESTRICTED_READ, targetType, targetIds }] : [];
     });

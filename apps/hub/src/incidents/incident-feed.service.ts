@@ -21,7 +21,11 @@ import { IncidentPresenter } from './incident-presenter.js';
 import { INCIDENT_COLUMNS, StoredIncident, toStoredIncident } from './incident-store.js';
 import { INCIDENT_FEED } from './incidents.service.js';
 
-/** At most one message per incident per subscriber in this period; the latest state wins. */
+/**
+ * At most one message per incident per subscriber in this period; the latest state
+ * wins. A change of status (an incident turning cross-carrier, or resolved) is the
+ * news a NOC waits for, so it goes out at once.
+ */
 export const COALESCE_MS = 1000;
 const PUMP_BATCH = 500;
 
@@ -32,7 +36,7 @@ const PUMP_BATCH = 500;
  */
 class CoalescingSubscriber {
   readonly queue: AsyncQueue<IncidentUpdate>;
-  private readonly lastSent = new Map<string, number>();
+  private readonly lastSent = new Map<string, { at: number; status: StoredIncident['status'] }>();
   private readonly held = new Map<string, StoredIncident>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Every revision at or below this has been delivered or superseded. */
@@ -73,10 +77,10 @@ class CoalescingSubscriber {
   offer(incident: StoredIncident, now = Date.now()): void {
     if (incident.revision <= this.settled && !this.held.has(incident.id)) return;
     const last = this.lastSent.get(incident.id);
-    if (last !== undefined && now - last < COALESCE_MS) {
+    if (last !== undefined && now - last.at < COALESCE_MS && last.status === incident.status) {
       this.held.set(incident.id, incident);
       if (!this.timers.has(incident.id)) {
-        this.timers.set(incident.id, setTimeout(() => this.release(incident.id), COALESCE_MS - (now - last)));
+        this.timers.set(incident.id, setTimeout(() => this.release(incident.id), COALESCE_MS - (now - last.at)));
       }
       return;
     }
@@ -103,7 +107,12 @@ class CoalescingSubscriber {
 
   private send(incident: StoredIncident, now: number): void {
     this.held.delete(incident.id);
-    this.lastSent.set(incident.id, now);
+    const timer = this.timers.get(incident.id);
+    if (timer) {
+      clearTimeout(timer);
+      this.timers.delete(incident.id);
+    }
+    this.lastSent.set(incident.id, { at: now, status: incident.status });
     const view = this.shape(incident);
     const heldRevisions = [...this.held.values()].map((held) => held.revision);
     const floor = heldRevisions.length > 0 ? heldRevisions.reduce((a, b) => (a < b ? a : b)) - 1n : incident.revision;

@@ -1,6 +1,6 @@
 import { PubSubEngine } from 'graphql-subscriptions';
 import type { Logger } from 'pino';
-import type { Viewer } from '@kessetsu/auth';
+import { Viewer, visibilityClass } from '@kessetsu/auth';
 import type { MetricsService } from '../metrics/metrics.service.js';
 import type { HubTrigger } from '../pubsub/hub-events.js';
 import { AsyncQueue } from './async-queue.js';
@@ -31,6 +31,8 @@ export interface OrderedFeedSource<TRecord, TEvent, TFilter> {
   eventFor(viewer: Viewer, filter: TFilter, record: TRecord, shaped: Map<string, TEvent>): TEvent | null;
   /** Told which records which viewers were sent, once per replay page or pump run (for the audit log). */
   delivered?(deliveries: Delivery<TRecord>[]): void;
+  /** Whether `delivered` needs to hear of this record at all (most records need no audit). */
+  audited?(record: TRecord): boolean;
 }
 
 export interface Delivery<TRecord> {
@@ -54,6 +56,8 @@ interface Entry<TEvent> {
 interface Subscriber<TEvent, TFilter> {
   viewer: Viewer;
   filter: TFilter;
+  /** Subscribers with the same key get the same event for every record (visibility class and filter). */
+  audienceKey: string;
   queue: AsyncQueue<Entry<TEvent>>;
 }
 
@@ -63,7 +67,9 @@ interface Subscriber<TEvent, TFilter> {
  * wakes the pump, which reads everything committed past its high-water mark and
  * hands each record to the subscribers allowed to see it. A subscriber given a
  * position first replays from the database, then continues live, skipping positions
- * it already delivered: no gap, no duplicate.
+ * it already delivered: no gap, no duplicate. The access policy and the filter are
+ * asked once per record and audience (visibility class and filter), not once per
+ * subscriber: thousands of NOCs fall into a few dozen audiences.
  */
 export class OrderedFeed<TRecord, TEvent, TFilter> {
   private readonly subscribers = new Set<Subscriber<TEvent, TFilter>>();
@@ -98,6 +104,7 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
     const subscriber: Subscriber<TEvent, TFilter> = {
       viewer,
       filter,
+      audienceKey: `${visibilityClass(viewer)}\n${JSON.stringify(filter ?? null)}`,
       queue: new AsyncQueue<Entry<TEvent>>(this.options.maxBacklog, () =>
         this.options.logger.warn({ feed: name, orgId: viewer.orgId }, 'live subscriber fell too far behind; ending its feed so it resumes'),
       ),
@@ -168,17 +175,24 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
       for (const record of records) {
         const position = this.source.positionOf(record);
         const shaped = new Map<string, TEvent>();
+        const decided = new Map<string, TEvent | null>();
+        const audited = this.source.delivered !== undefined && (this.source.audited?.(record) ?? true);
         for (const subscriber of this.subscribers) {
-          const event = this.source.eventFor(subscriber.viewer, subscriber.filter, record, shaped);
+          let event = decided.get(subscriber.audienceKey);
+          if (event === undefined) {
+            event = this.source.eventFor(subscriber.viewer, subscriber.filter, record, shaped);
+            decided.set(subscriber.audienceKey, event);
+          }
           if (!event) continue;
           subscriber.queue.push({ position, event });
+          if (!audited) continue;
           const delivered = sent.get(subscriber);
           if (delivered) delivered.push(record);
           else sent.set(subscriber, [record]);
         }
         this.highWater = position;
       }
-      this.source.delivered?.([...sent].map(([subscriber, records]) => ({ viewer: subscriber.viewer, records })));
+      if (sent.size > 0) this.source.delivered?.([...sent].map(([subscriber, records]) => ({ viewer: subscriber.viewer, records })));
       if (records.length < PUMP_BATCH) return;
     }
   }

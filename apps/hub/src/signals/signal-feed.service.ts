@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { PubSubEngine } from 'graphql-subscriptions';
 import type { Logger } from 'pino';
 import { Viewer, disclosureFor, viewerTokens } from '@kessetsu/auth';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService, isAuditedRead } from '../audit/audit.service.js';
 import { HubConfig } from '../config/hub-config.js';
 import { encodeCursor } from '../common/cursor.js';
 import { ROOT_LOGGER } from '../common/logger.js';
@@ -77,6 +77,10 @@ export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, O
   }
 
   /** Reads of AMBER_STRICT and RED signals by other organisations go to the audit log. */
+  audited(signal: StoredSignal): boolean {
+    return isAuditedRead(signal.tlp);
+  }
+
   delivered(deliveries: Delivery<StoredSignal>[]): void {
     const reads = deliveries.map(({ viewer, records }) => ({
       viewer,
