@@ -17,7 +17,7 @@ const schema = buildSchema(`
   type Publisher { pseudonym: String! organization: Organization }
   type Signal { id: ID! kind: String! severity: String! tlp: String! sourceRef: String text: String regions: [String!]! publisher: Publisher! }
   type SignalFeedEvent { cursor: String! signal: Signal! }
-  type Subscription { signalPublished: SignalFeedEvent! }
+  type Subscription { signalPublished(after: String): SignalFeedEvent! }
 `);
 
 const TRIGGER = 'signal';

@@ -5,7 +5,7 @@ import type { BenchMember } from './hub-child.js';
 import { openSubscriber } from './live-clients.js';
 
 const TOTAL = envNumber('BENCH_SIGNALS', 100_000);
-const BATCH = 5000;
+const BATCH = 1000;
 const PUBLISHERS = 3;
 const UPDATES = `subscription { incidentUpdated { cursor incident { id status orgCount signalCount tlp } } }`;
 const PUBLISH = `mutation($signals: [SignalInput!]!) { publishSignals(signals: $signals) { index } }`;

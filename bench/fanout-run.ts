@@ -96,7 +96,12 @@ async function paced(total: number, rate: number, publish: (n: number) => Promis
     const due = started + (n * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    inFlight.push(publish(n).catch(() => void (failures += 1)));
+    inFlight.push(
+      publish(n).catch((error: unknown) => {
+        if (failures === 0) process.stderr.write(`first failed publish: ${String((error as { cause?: unknown }).cause ?? error)}\n`);
+        failures += 1;
+      }),
+    );
   }
   await Promise.all(inFlight);
   return failures;
@@ -221,7 +226,10 @@ interface BareServer {
 }
 
 export async function forkBareServer(): Promise<BareServer> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./bare-server.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(fileURLToPath(new URL('./bare-server.js', import.meta.url)), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: process.env.BENCH_BARE_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_BARE_PROFILE}`] : [],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (message: { url: string }) => resolve(message.url));

@@ -65,6 +65,15 @@ describe('publishSignals', () => {
     expect(await countSignals(members.other.org.id)).toBe(otherBefore + 1);
   });
 
+  it('stores text and references with tabs, newlines, backslashes, quotes and braces exactly', async () => {
+    const awkward = 'line 1\tcol\nline 2 \\N "quoted" {braces} \\ 大阪\r\nend';
+    const input = trafficDrop({ sourceRef: `ticket"7"\\{x},\\N`, text: awkward });
+    const data = await graphqlOk(hub.url, PUBLISH, { signals: [input] }, { token: members.noc.token });
+    const { rows } = await db.query('SELECT source_ref, text_raw, service, regions, details FROM signal WHERE id = $1', [data.publishSignals[0].signal.id]);
+    expect(rows[0]).toMatchObject({ source_ref: input.sourceRef, text_raw: awkward, service: input.service, regions: input.regions });
+    expect(rows[0].details).toMatchObject(input.trafficDrop as object);
+  });
+
   it('returns the stored signal for a retried sourceRef and never duplicates it', async () => {
     const input = routeAnomaly({ sourceRef: 'noc-ticket-2017-0825-001' });
     const before = await countSignals(members.noc.org.id);

@@ -11,7 +11,7 @@ export class IncidentKeyEntity {
   incidentId: string;
 }
 
-/** Prefixes of an incident's route anomalies, GiST-indexed for overlap (`&&`). */
+/** Prefixes of an incident's route anomalies, SP-GiST-indexed for overlap (`&&`). */
 @Entity('incident_prefix')
 @Index('IDX_incident_prefix_overlap', { synchronize: false })
 export class IncidentPrefixEntity {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { validateSignalBatch } from './signal-validation.js';
+import { validateSignalBatch, validateSignalBatchYielding } from './signal-validation.js';
 
 /** The hub's clock during these specs: 2017-08-25 13:00 JST. */
 const NOW = new Date('2017-08-25T04:00:00Z');
@@ -144,5 +144,17 @@ describe('validateSignalBatch', () => {
       { ...VALID.TRAFFIC_DROP, sourceRef: 'd', trafficDrop: { dropPercent: 101 }, service: 'DNS' },
     ];
     expect(places(batch)).toEqual(['[1].regions', '[3].service', '[3].trafficDrop.dropPercent']);
+  });
+});
+
+describe('validateSignalBatchYielding', () => {
+  it('reports the same errors with the same indexes as the one-pass validation, across slices', async () => {
+    const items = Array.from({ length: 600 }, (_, i) =>
+      i === 10 || i === 520 ? { ...VALID.TRAFFIC_DROP, sourceRef: `ref-${i}`, regions: ['99'] } : { ...VALID.TRAFFIC_DROP, sourceRef: i === 555 ? 'ref-3' : `ref-${i}` },
+    );
+    const yielded = await validateSignalBatchYielding(items, NOW);
+    expect(yielded.errors).toEqual(validateSignalBatch(items, NOW).errors);
+    expect(yielded.errors.map((error) => `${error.index}.${error.field}`)).toEqual(['10.regions', '520.regions', '555.sourceRef']);
+    expect(yielded.inputs).toHaveLength(600);
   });
 });

@@ -15,7 +15,7 @@ import { PublishedSignal, SignalConnection, SignalView } from './signal.model.js
 import { SignalPresenter } from './signal-presenter.js';
 import { NewSignalRow, SignalStore } from './signal-store.js';
 import { SignalWriter } from './signal-writer.js';
-import { validateSignalBatch } from './signal-validation.js';
+import { validateSignalBatchYielding } from './signal-validation.js';
 
 export const SIGNAL_FEED = 'signal';
 const DEFAULT_PAGE_SIZE = 50;
@@ -51,7 +51,7 @@ export class SignalsService {
     if (rawInputs.length === 0 || rawInputs.length > this.config.HUB_MAX_BATCH_SIZE) {
       throw InvalidInputException.single('signals', `must hold 1 to ${this.config.HUB_MAX_BATCH_SIZE} signals`);
     }
-    const { inputs, errors } = validateSignalBatch(rawInputs);
+    const { inputs, errors } = await validateSignalBatchYielding(rawInputs);
     errors.push(...(await this.unknownRecipientErrors(inputs)));
     if (errors.length > 0) throw new InvalidInputException(errors);
 
