@@ -1,4 +1,5 @@
 import { ChildProcess, fork } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { OrgKind, UserRole } from '@kessetsu/schema';
@@ -148,3 +149,31 @@ export function table(title: string, rows: [string, string, string][]): void {
 
 /** "met" or "NOT met", for the verdict column. */
 export const verdict = (met: boolean) => (met ? 'met' : '**NOT met**');
+
+/** Keep-alive connections shared by a bench's publishers: requests queue here instead of opening sockets without bound. */
+const publishAgent = new Agent({ keepAlive: true, maxSockets: 16 });
+
+/** POSTs JSON and returns the parsed answer, over the bench's bounded connection pool. */
+export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      { method: 'POST', agent: publishAgent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch (error) {
+            reject(error);
+          }
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}

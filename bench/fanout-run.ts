@@ -2,7 +2,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
 import { Viewer, disclosureFor } from '@kessetsu/auth';
-import { envNumber, ForkedHub, percentile } from './bench-hub.js';
+import { envNumber, ForkedHub, percentile, postJson } from './bench-hub.js';
 import type { BenchMember, BenchMemberSpec } from './hub-child.js';
 import { Subscriber, openSubscriber, openSubscribers } from './live-clients.js';
 
@@ -177,13 +177,12 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
   publishFailures += await paced(total, RATE, async (n) => {
     const publisher = publishers[n % publishers.length];
     const tlp = LABELS[n % LABELS.length];
-    const response = await fetch(`${hubs[0].url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${publisher.token}` },
-      body: JSON.stringify({ query: PUBLISH, variables: { signals: [signalInput(n, tlp, redRecipient)] } }),
-    });
+    const body = await postJson(
+      `${hubs[0].url}/graphql`,
+      { query: PUBLISH, variables: { signals: [signalInput(n, tlp, redRecipient)] } },
+      { authorization: `Bearer ${publisher.token}` },
+    );
     const ackedAt = performance.now();
-    const body = (await response.json()) as any;
     const id = body.data?.publishSignals?.[0]?.signal?.id;
     if (!id) {
       publishFailures += 1;
@@ -285,10 +284,9 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
         cursor: `c${n}`,
         signal: { id, kind: input.kind, severity: input.severity, tlp: input.tlp, sourceRef: input.sourceRef, text: input.text, regions: input.regions, publisher: { pseudonym: `p-${n % PUBLISHERS}`, organization: { id: `org-${n % PUBLISHERS}`, name: `Carrier ${n % PUBLISHERS}` } } },
       };
-      const response = await fetch(`${bare.url}/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [event] }) });
+      const answer = await postJson(`${bare.url}/publish`, { events: [event] });
       acked.set(id, performance.now());
-      if (!response.ok) publishFailures += 1;
-      await response.arrayBuffer();
+      if (!answer.ok) publishFailures += 1;
     });
     for (const entry of early.splice(0)) latencies.push(Math.max(0, entry.at - acked.get(entry.id)!));
     const expected = count * acked.size;

@@ -20,7 +20,9 @@ export const GRAPHQL_PATH = '/graphql';
 
 interface LiveExtra {
   socket: WebSocket;
+  /** The upgrade request; dropped once the connection is accepted (it is kilobytes per idle subscriber). */
   request?: IncomingMessage;
+  address?: string;
   viewer?: Viewer;
   connection?: LiveConnectionHandle;
 }
@@ -46,12 +48,11 @@ export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsServic
         path: GRAPHQL_PATH,
         subscribe: sharedExecutionSubscribe(),
         onConnect: async (context: LiveContext) => {
-          const viewer = await live.authenticate(
-            context.connectionParams as ConnectionInitPayload | undefined,
-            extraOf(context).request?.socket.remoteAddress ?? 'unknown',
-          );
-          if (!viewer) return false;
           const extra = extraOf(context);
+          extra.address = extra.request?.socket.remoteAddress ?? 'unknown';
+          extra.request = undefined;
+          const viewer = await live.authenticate(context.connectionParams as ConnectionInitPayload | undefined, extra.address);
+          if (!viewer) return false;
           extra.viewer = viewer;
           extra.connection = live.register(viewer, extra.socket);
           return true;
@@ -96,7 +97,7 @@ function limitsRefusal(
   try {
     enforceOperationLimits(limiter, operation, payload.variables ?? undefined, {
       credential,
-      address: extraOf(context).request?.socket.remoteAddress ?? 'unknown',
+      address: extraOf(context).address ?? 'unknown',
     });
     return null;
   } catch (error) {
