@@ -3,6 +3,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { OrgKind, UserRole } from '@kessetsu/schema';
+import type { Viewer } from '@kessetsu/auth';
 import { loadHubConfig } from '../apps/hub/src/config/hub-config.js';
 import { createScratchDatabase, startScratchServer } from '../apps/hub/src/database/scratch-database.js';
 import { RunningHub, startHub } from '../apps/hub/src/hub.js';
@@ -132,6 +133,18 @@ export function envNumber(name: string, fallback: number): number {
   return value;
 }
 
+/** The viewer a bench member signs in as, for checking deliveries against the access policy. */
+export const viewerOf = (member: BenchMember): Viewer => ({
+  principal: 'user',
+  orgId: member.orgId,
+  orgKind: member.kind,
+  role: member.role,
+  scopes: [],
+  userId: null,
+  apiKeyId: null,
+  expiresAt: null,
+});
+
 /** The value below which `fraction` of the samples fall (nearest rank). */
 export function percentile(sorted: readonly number[], fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -153,6 +166,9 @@ export const verdict = (met: boolean) => (met ? 'met' : '**NOT met**');
 /** Keep-alive connections shared by a bench's publishers: requests queue here instead of opening sockets without bound. */
 const publishAgent = new Agent({ keepAlive: true, maxSockets: 16 });
 
+/** A publish not answered within this is counted as failed, so a saturated peer cannot stall a bench. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
 /** POSTs JSON and returns the parsed answer, over the bench's bounded connection pool. */
 export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
   const payload = JSON.stringify(body);
@@ -173,6 +189,7 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
         response.on('error', reject);
       },
     );
+    request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
     request.on('error', reject);
     request.end(payload);
   });

@@ -1,7 +1,6 @@
 import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
-import { Viewer, canViewIncident } from '@kessetsu/auth';
-import { benchDatabase, envNumber, forkBenchHub, ms, table, verdict } from './bench-hub.js';
-import type { BenchMember } from './hub-child.js';
+import { canViewIncident } from '@kessetsu/auth';
+import { benchDatabase, envNumber, forkBenchHub, ms, table, verdict, viewerOf } from './bench-hub.js';
 import { openSubscriber } from './live-clients.js';
 
 const TOTAL = envNumber('BENCH_SIGNALS', 100_000);
@@ -28,17 +27,6 @@ function leak(n: number) {
     },
   };
 }
-
-const viewerOf = (member: BenchMember): Viewer => ({
-  principal: 'user',
-  orgId: member.orgId,
-  orgKind: member.kind,
-  role: member.role,
-  scopes: [],
-  userId: null,
-  apiKeyId: null,
-  expiresAt: null,
-});
 
 /** 100,000 route anomalies from three organisations at once, as in the 2017 leak, with watchers of every tier. */
 export async function burstBench(): Promise<void> {

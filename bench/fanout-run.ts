@@ -1,8 +1,9 @@
 import { ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
-import { Viewer, disclosureFor } from '@kessetsu/auth';
-import { envNumber, ForkedHub, percentile, postJson } from './bench-hub.js';
+import { disclosureFor } from '@kessetsu/auth';
+import { envNumber, ForkedHub, percentile, postJson, viewerOf } from './bench-hub.js';
 import type { BenchMember, BenchMemberSpec } from './hub-child.js';
 import { Subscriber, openSubscriber, openSubscribers } from './live-clients.js';
 
@@ -55,20 +56,9 @@ interface Published {
   ackedAt: number;
 }
 
-const viewerOf = (member: BenchMember): Viewer => ({
-  principal: 'user',
-  orgId: member.orgId,
-  orgKind: member.kind,
-  role: member.role,
-  scopes: [],
-  userId: null,
-  apiKeyId: null,
-  expiresAt: null,
-});
-
-function signalInput(n: number, tlp: TlpLabel, redRecipient: string) {
+function signalInput(run: string, n: number, tlp: TlpLabel, redRecipient: string) {
   return {
-    sourceRef: `fanout-${n}`,
+    sourceRef: `fanout-${run}-${n}`,
     kind: 'TRAFFIC_DROP',
     severity: 'MAJOR',
     tlp,
@@ -85,6 +75,15 @@ function signalInput(n: number, tlp: TlpLabel, redRecipient: string) {
 function latencyFigures(samples: number[], undelivered: number) {
   const sorted = [...samples.sort((a, b) => a - b), ...Array<number>(Math.max(0, undelivered)).fill(Number.POSITIVE_INFINITY)];
   return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99) };
+}
+
+/** Waits up to DRAIN_MS for the expected deliveries, closes the subscribers, and returns how many distinct ones arrived. */
+async function drain(seen: Set<string>[], expected: number, subscribers: Subscriber[]): Promise<number> {
+  const received = () => seen.reduce((sum, set) => sum + set.size, 0);
+  const ends = Date.now() + DRAIN_MS;
+  while (Date.now() < ends && received() < expected) await new Promise((resolve) => setTimeout(resolve, 200));
+  for (const subscriber of subscribers) subscriber.close();
+  return received();
 }
 
 /** Paces `total` publishes at `rate` per second, calling `publish(n)` without waiting for earlier ones. */
@@ -170,6 +169,8 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
   );
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
+  /** Each run publishes new sourceRefs: a repeated one would be answered as a duplicate and never fanned out. */
+  const run = randomUUID().slice(0, 8);
   const publishers = members.filter((member) => member.role === UserRole.PUBLISHER);
   const redRecipient = members.find((member) => member.kind === OrgKind.CARRIER && member.role === UserRole.VIEWER)!.orgId;
   let publishFailures = 0;
@@ -179,7 +180,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
     const tlp = LABELS[n % LABELS.length];
     const body = await postJson(
       `${hubs[0].url}/graphql`,
-      { query: PUBLISH, variables: { signals: [signalInput(n, tlp, redRecipient)] } },
+      { query: PUBLISH, variables: { signals: [signalInput(run, n, tlp, redRecipient)] } },
       { authorization: `Bearer ${publisher.token}` },
     );
     const ackedAt = performance.now();
@@ -198,10 +199,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
     return expected;
   });
   const expected = expectedPer.reduce((sum, value) => sum + value, 0);
-  const drainEnds = Date.now() + DRAIN_MS;
-  while (Date.now() < drainEnds && seen.reduce((sum, set) => sum + set.size, 0) < expected) await new Promise((resolve) => setTimeout(resolve, 200));
-  const received = seen.reduce((sum, set) => sum + set.size, 0);
-  for (const subscriber of subscribers) subscriber.close();
+  const received = await drain(seen, expected, subscribers);
   return {
     subscribers: count,
     published: published.size,
@@ -279,7 +277,7 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
     let publishFailures = 0;
     publishFailures += await paced(total, RATE, async (n) => {
       const id = `bare-${n}`;
-      const input = signalInput(n, LABELS[n % LABELS.length], 'recipient');
+      const input = signalInput('bare', n, LABELS[n % LABELS.length], 'recipient');
       const event = {
         cursor: `c${n}`,
         signal: { id, kind: input.kind, severity: input.severity, tlp: input.tlp, sourceRef: input.sourceRef, text: input.text, regions: input.regions, publisher: { pseudonym: `p-${n % PUBLISHERS}`, organization: { id: `org-${n % PUBLISHERS}`, name: `Carrier ${n % PUBLISHERS}` } } },
@@ -290,10 +288,7 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
     });
     for (const entry of early.splice(0)) latencies.push(Math.max(0, entry.at - acked.get(entry.id)!));
     const expected = count * acked.size;
-    const drainEnds = Date.now() + DRAIN_MS;
-    while (Date.now() < drainEnds && seen.reduce((sum, set) => sum + set.size, 0) < expected) await new Promise((resolve) => setTimeout(resolve, 200));
-    const received = seen.reduce((sum, set) => sum + set.size, 0);
-    for (const subscriber of subscribers) subscriber.close();
+    const received = await drain(seen, expected, subscribers);
     return {
       subscribers: count,
       published: acked.size,

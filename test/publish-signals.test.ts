@@ -65,10 +65,11 @@ describe('publishSignals', () => {
     expect(await countSignals(members.other.org.id)).toBe(otherBefore + 1);
   });
 
-  it('stores text and references with tabs, newlines, backslashes, quotes and braces exactly', async () => {
+  it.each([1, 250])('stores text and references with tabs, newlines, backslashes, quotes and braces exactly (batch of %i)', async (size) => {
     const awkward = 'line 1\tcol\nline 2 \\N "quoted" {braces} \\ 大阪\r\nend';
-    const input = trafficDrop({ sourceRef: `ticket"7"\\{x},\\N`, text: awkward });
-    const data = await graphqlOk(hub.url, PUBLISH, { signals: [input] }, { token: members.noc.token });
+    const input = trafficDrop({ sourceRef: `ticket"${size}"\\{x},\\N`, text: awkward });
+    const batch = [input, ...Array.from({ length: size - 1 }, () => trafficDrop())];
+    const data = await graphqlOk(hub.url, PUBLISH, { signals: batch }, { token: members.noc.token });
     const { rows } = await db.query('SELECT source_ref, text_raw, service, regions, details FROM signal WHERE id = $1', [data.publishSignals[0].signal.id]);
     expect(rows[0]).toMatchObject({ source_ref: input.sourceRef, text_raw: awkward, service: input.service, regions: input.regions });
     expect(rows[0].details).toMatchObject(input.trafficDrop as object);
