@@ -189,7 +189,9 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
         response.on('error', reject);
       },
     );
-    request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
+    // From creation, not from getting a socket: requests queued behind a saturated peer count too.
+    const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
+    request.on('close', () => clearTimeout(deadline));
     request.on('error', reject);
     request.end(payload);
   });

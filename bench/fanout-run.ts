@@ -9,7 +9,7 @@ import { Subscriber, openSubscriber, openSubscribers } from './live-clients.js';
 
 export const RATE = envNumber('BENCH_RATE', 200);
 export const SECONDS = envNumber('BENCH_SECONDS', 30);
-const DRAIN_MS = envNumber('BENCH_DRAIN_MS', 60_000);
+const DRAIN_MS = envNumber('BENCH_DRAIN_MS', 30_000);
 const SETTLE_MS = 2000;
 const PUBLISHERS = 4;
 const FEED = `subscription($after: String) { signalPublished(after: $after) { cursor signal { id kind severity tlp sourceRef text regions publisher { pseudonym organization { id name } } } } }`;
