@@ -166,9 +166,6 @@ export const verdict = (met: boolean) => (met ? 'met' : '**NOT met**');
 /** Keep-alive connections shared by a bench's publishers: requests queue here instead of opening sockets without bound. */
 const publishAgent = new Agent({ keepAlive: true, maxSockets: 16 });
 
-/** A publish not answered within this is counted as failed, so a saturated peer cannot stall a bench. */
-const REQUEST_TIMEOUT_MS = 15_000;
-
 /** POSTs JSON and returns the parsed answer, over the bench's bounded connection pool. */
 export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
   const payload = JSON.stringify(body);
@@ -189,9 +186,6 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
         response.on('error', reject);
       },
     );
-    // From creation, not from getting a socket: requests queued behind a saturated peer count too.
-    const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
-    request.on('close', () => clearTimeout(deadline));
     request.on('error', reject);
     request.end(payload);
   });

@@ -86,24 +86,34 @@ async function drain(seen: Set<string>[], expected: number, subscribers: Subscri
   return received();
 }
 
-/** Paces `total` publishes at `rate` per second, calling `publish(n)` without waiting for earlier ones. */
+/** How long publishes still in flight after the last one is sent may take before they count as failed. */
+const SETTLE_PUBLISHES_MS = 30_000;
+
+/**
+ * Paces `total` publishes at `rate` per second, calling `publish(n)` without waiting for
+ * earlier ones; returns how many failed or were still unanswered SETTLE_PUBLISHES_MS after
+ * the last was sent (a saturated peer must not stall the bench past its time limit).
+ */
 async function paced(total: number, rate: number, publish: (n: number) => Promise<void>): Promise<number> {
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
   let failures = 0;
+  let settled = 0;
   for (let n = 0; n < total; n += 1) {
     const due = started + (n * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     inFlight.push(
-      publish(n).catch((error: unknown) => {
-        if (failures === 0) process.stderr.write(`first failed publish: ${String((error as { cause?: unknown }).cause ?? error)}\n`);
-        failures += 1;
-      }),
+      publish(n)
+        .catch((error: unknown) => {
+          if (failures === 0) process.stderr.write(`first failed publish: ${String((error as { cause?: unknown }).cause ?? error)}\n`);
+          failures += 1;
+        })
+        .finally(() => void (settled += 1)),
     );
   }
-  await Promise.all(inFlight);
-  return failures;
+  await Promise.race([Promise.all(inFlight), new Promise((resolve) => setTimeout(resolve, SETTLE_PUBLISHES_MS))]);
+  return failures + (total - settled);
 }
 
 /**
