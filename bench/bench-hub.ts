@@ -7,7 +7,8 @@ import type { Viewer } from '@kessetsu/auth';
 import { loadHubConfig } from '../apps/hub/src/config/hub-config.js';
 import { createScratchDatabase, startScratchServer } from '../apps/hub/src/database/scratch-database.js';
 import { RunningHub, startHub } from '../apps/hub/src/hub.js';
-import type { BenchMember, BenchMemberSpec, ChildMessage, ParentMessage } from './hub-child.js';
+import { BenchMember, BenchMemberSpec, seedBenchMembers } from './bench-members.js';
+import type { ChildMessage, ParentMessage } from './hub-child.js';
 
 /** Abuse limits lifted: a bench is one address and a few credentials doing the work of many. */
 const LIFTED_LIMITS = {
@@ -46,27 +47,16 @@ export interface InProcessBenchHub {
   close(): Promise<void>;
 }
 
-const PASSWORD = 'bench-password-1';
-
 /** A hub in this process on a fresh database with `publishers` carrier logins, limits lifted. */
 export async function startBenchHub(publishers: number, env: Record<string, string> = {}): Promise<InProcessBenchHub> {
   const database = await benchDatabase();
   const config = loadHubConfig({ ...LIFTED_LIMITS, DATABASE_URL: database.url, ...env });
   const hub = await startHub(config, pino({ level: 'silent' }));
-  const { OrganisationsService } = await import('../apps/hub/src/organisations/organisations.service.js');
-  const { UsersService } = await import('../apps/hub/src/users/users.service.js');
-  const tokens: string[] = [];
-  for (let i = 0; i < publishers; i += 1) {
-    const org = await hub.app.get(OrganisationsService).insert({ name: `bench-carrier-${i}`, kind: OrgKind.CARRIER, asns: [64600 + i] });
-    const email = `noc${i}@bench.example`;
-    await hub.app.get(UsersService).insert({ orgId: org.id, email, displayName: `NOC ${i}`, role: UserRole.PUBLISHER, password: PASSWORD });
-    const response = await fetch(`${hub.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `mutation { login(email: "${email}", password: "${PASSWORD}") { accessToken } }` }),
-    });
-    tokens.push(((await response.json()) as any).data.login.accessToken);
-  }
+  const members = await seedBenchMembers(
+    hub,
+    Array.from({ length: publishers }, (_, i) => ({ name: `bench-carrier-${i}`, kind: OrgKind.CARRIER, role: UserRole.PUBLISHER, asns: [64600 + i] })),
+  );
+  const tokens = members.map((member) => member.token);
   return {
     hub,
     databaseUrl: database.url,

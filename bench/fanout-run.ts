@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
 import { disclosureFor } from '@kessetsu/auth';
 import { envNumber, ForkedHub, percentile, postJson, viewerOf } from './bench-hub.js';
-import type { BenchMember, BenchMemberSpec } from './hub-child.js';
+import type { BenchMember, BenchMemberSpec } from './bench-members.js';
 import { Subscriber, openSubscriber, openSubscribers } from './live-clients.js';
 
 export const RATE = envNumber('BENCH_RATE', 200);

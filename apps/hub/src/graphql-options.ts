@@ -22,6 +22,7 @@ interface LiveExtra {
   socket: WebSocket;
   /** The upgrade request; dropped once the connection is accepted (it is kilobytes per idle subscriber). */
   request?: IncomingMessage;
+  /** The client's address, kept from the upgrade request for the abuse limits. */
   address?: string;
   viewer?: Viewer;
   connection?: LiveConnectionHandle;

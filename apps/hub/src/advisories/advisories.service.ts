@@ -5,14 +5,14 @@ import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { ForbiddenException, InvalidInputException, TlpLabel } from '@kessetsu/schema';
 import { Viewer, advisoryDisclosure, audienceOf, canViewIncident, recipientsProblem, viewerTokens } from '@kessetsu/auth';
-import { AuditAction, AuditService, isAuditedRead } from '../audit/audit.service.js';
+import { AuditAction, AuditService, ReadRecord } from '../audit/audit.service.js';
 import { HubConfig } from '../config/hub-config.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { newId } from '../common/ids.js';
 import { ROOT_LOGGER } from '../common/logger.js';
 import { lockOrderedWrites } from '../database/write-lock.js';
 import { IncidentStore } from '../incidents/incident-store.js';
-import { Delivery, OrderedFeed, OrderedFeedSource } from '../live/ordered-feed.js';
+import { OrderedFeed, OrderedFeedSource } from '../live/ordered-feed.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
@@ -48,11 +48,15 @@ const toStored = (row: Record<string, any>): StoredAdvisory => ({
   publishedAt: row.published_at,
 });
 
+/** Its issuing organisation owns an advisory. */
+const advisoryReadRecord = (advisory: StoredAdvisory): ReadRecord => ({ id: advisory.id, tlp: advisory.tlp, ownerOrgIds: [advisory.orgId] });
+
 /** Advisories: written by the ministry and ISAC, read by the audience their label implies, live or paged. */
 @Injectable()
 export class AdvisoriesService implements OnModuleInit, OnApplicationShutdown, OrderedFeedSource<StoredAdvisory, AdvisoryEvent, null> {
   readonly name = ADVISORY_FEED;
   readonly trigger = HubTrigger.ADVISORY_PUBLISHED;
+  readonly auditTarget = 'advisory';
   private readonly feed: OrderedFeed<StoredAdvisory, AdvisoryEvent, null>;
 
   constructor(
@@ -63,9 +67,9 @@ export class AdvisoriesService implements OnModuleInit, OnApplicationShutdown, O
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
     metrics: MetricsService,
     config: HubConfig,
-    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(ROOT_LOGGER) logger: Logger,
   ) {
-    this.feed = new OrderedFeed(this, { pubsub, metrics, logger, pollMs: config.HUB_FEED_POLL_MS, maxBacklog: config.HUB_FEED_MAX_BACKLOG });
+    this.feed = new OrderedFeed(this, { pubsub, audit, metrics, logger, pollMs: config.HUB_FEED_POLL_MS, maxBacklog: config.HUB_FEED_MAX_BACKLOG });
   }
 
   onModuleInit(): Promise<void> {
@@ -122,7 +126,7 @@ export class AdvisoriesService implements OnModuleInit, OnApplicationShutdown, O
     const advisories: StoredAdvisory[] = rows.map(toStored);
     const page = advisories.slice(0, size);
     await this.prepare(page);
-    this.delivered([{ viewer, records: page }]);
+    await this.audit.recordRestrictedReads(viewer, 'advisory', page.map(advisoryReadRecord));
     const edges = page.flatMap((advisory) => {
       const node = this.present(viewer, advisory);
       return node ? [{ cursor: encodeCursor(ADVISORY_FEED, advisory.sequence), node }] : [];
@@ -166,19 +170,8 @@ export class AdvisoriesService implements OnModuleInit, OnApplicationShutdown, O
     await this.organisations.load(advisories.map((advisory) => advisory.orgId));
   }
 
-  /** Reads of AMBER_STRICT and RED advisories by other organisations go to the audit log. */
-  audited(advisory: StoredAdvisory): boolean {
-    return isAuditedRead(advisory.tlp);
-  }
-
-  delivered(deliveries: Delivery<StoredAdvisory>[]): void {
-    const reads = deliveries.map(({ viewer, records }) => ({
-      viewer,
-      records: records.map((advisory) => ({ id: advisory.id, tlp: advisory.tlp, ownerOrgIds: [advisory.orgId] })),
-    }));
-    this.audit
-      .recordRestrictedReadsMany('advisory', reads)
-      .catch((error: unknown) => this.logger.error({ err: error }, 'could not audit advisory reads'));
+  readRecord(advisory: StoredAdvisory): ReadRecord {
+    return advisoryReadRecord(advisory);
   }
 
   eventFor(viewer: Viewer, _filter: null, advisory: StoredAdvisory, shaped: Map<string, AdvisoryEvent>): AdvisoryEvent | null {

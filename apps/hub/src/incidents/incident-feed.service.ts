@@ -18,7 +18,7 @@ import { IncidentFilter } from './dto/incident-filter.input.js';
 import { incidentMatchesFilter } from './incident-filter.js';
 import { IncidentUpdate } from './incident.model.js';
 import { IncidentPresenter } from './incident-presenter.js';
-import { INCIDENT_COLUMNS, StoredIncident, toStoredIncident } from './incident-store.js';
+import { INCIDENT_COLUMNS, StoredIncident, incidentReadRecord, toStoredIncident } from './incident-store.js';
 import { INCIDENT_FEED } from './incidents.service.js';
 
 /**
@@ -166,7 +166,7 @@ export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown 
       const view = incidentMatchesFilter(incident, filter) ? this.presenter.present(viewer, incident) : null;
       if (view) {
         this.audit
-          .recordRestrictedReads(viewer, 'incident', [{ id: incident.id, tlp: incident.tlp, ownerOrgIds: incident.orgIds }])
+          .recordRestrictedReads(viewer, 'incident', [incidentReadRecord(incident)])
           .catch((error: unknown) => this.logger.error({ err: error }, 'could not audit an incident delivery'));
       }
       return view;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { IncidentEventType, IncidentStatus, Severity, TlpLabel } from '@kessetsu/schema';
 import { incidentAudienceOf } from '@kessetsu/auth';
+import type { ReadRecord } from '../audit/audit.service.js';
 import type { TimeWindow } from './correlation-rules.js';
 
 /** An incident row as the correlation and read paths use it. */
@@ -44,6 +45,11 @@ export interface CandidateIncident {
   keys: string[];
   /** The batch's prefixes it overlaps. */
   prefixes: string[];
+}
+
+/** An incident as the audit of restricted reads sees it: its participants own it. */
+export function incidentReadRecord(incident: StoredIncident): ReadRecord {
+  return { id: incident.id, tlp: incident.tlp, ownerOrgIds: incident.orgIds };
 }
 
 export const INCIDENT_COLUMNS = `i.id, i.revision::text AS revision, i.status, i.kinds, i.regions, i.services, i.org_ids,

@@ -9,12 +9,12 @@ import { isUuid } from '../common/ids.js';
 import { SqlParams } from '../common/sql-params.js';
 import { SignalView } from '../signals/signal.model.js';
 import { SignalPresenter } from '../signals/signal-presenter.js';
-import { SIGNAL_COLUMNS, SignalRow, toStoredSignal } from '../signals/stored-signal.js';
+import { SIGNAL_COLUMNS, SignalRow, signalReadRecord, toStoredSignal } from '../signals/stored-signal.js';
 import { IncidentFilter } from './dto/incident-filter.input.js';
 import { IncidentConnection, IncidentEventView, IncidentView } from './incident.model.js';
 import { incidentFilterSql } from './incident-filter.js';
 import { IncidentPresenter } from './incident-presenter.js';
-import { INCIDENT_COLUMNS, IncidentStore, StoredIncident, toStoredIncident } from './incident-store.js';
+import { INCIDENT_COLUMNS, IncidentStore, StoredIncident, incidentReadRecord, toStoredIncident } from './incident-store.js';
 
 export const INCIDENT_FEED = 'incident';
 const DEFAULT_PAGE_SIZE = 50;
@@ -85,7 +85,7 @@ export class IncidentsService {
     return this.audit.recordRestrictedReads(
       viewer,
       'incident',
-      incidents.map((incident) => ({ id: incident.id, tlp: incident.tlp, ownerOrgIds: incident.orgIds })),
+      incidents.map(incidentReadRecord),
     );
   }
 
@@ -98,7 +98,7 @@ export class IncidentsService {
     );
     const signals = rows.map(toStoredSignal);
     await this.signalPresenter.prepare(signals);
-    await this.audit.recordRestrictedReads(viewer, 'signal', signals.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgIds: [signal.orgId] })));
+    await this.audit.recordRestrictedReads(viewer, 'signal', signals.map(signalReadRecord));
     return signals.flatMap((signal) => this.signalPresenter.present(viewer, signal) ?? []);
   }
 

@@ -4,6 +4,7 @@ import { Viewer, visibilityClass } from '@kessetsu/auth';
 import type { MetricsService } from '../metrics/metrics.service.js';
 import type { HubTrigger } from '../pubsub/hub-events.js';
 import { AsyncQueue } from './async-queue.js';
+import { AuditService, ReadRecord, isAuditedRead } from '../audit/audit.service.js';
 import { closableIterator } from './closable-iterator.js';
 import { WakeablePump } from './wakeable-pump.js';
 
@@ -29,19 +30,14 @@ export interface OrderedFeedSource<TRecord, TEvent, TFilter> {
    * `shaped` is shared by all subscribers of one record, to shape each variant once.
    */
   eventFor(viewer: Viewer, filter: TFilter, record: TRecord, shaped: Map<string, TEvent>): TEvent | null;
-  /** Told which records which viewers were sent, once per replay page or pump run (for the audit log). */
-  delivered?(deliveries: Delivery<TRecord>[]): void;
-  /** Whether `delivered` needs to hear of this record at all (most records need no audit). */
-  audited?(record: TRecord): boolean;
-}
-
-export interface Delivery<TRecord> {
-  viewer: Viewer;
-  records: TRecord[];
+  /** What the audit log of restricted reads needs of a record, and the record type it names. */
+  readRecord(record: TRecord): ReadRecord;
+  readonly auditTarget: string;
 }
 
 export interface OrderedFeedOptions {
   pubsub: PubSubEngine;
+  audit: AuditService;
   metrics: MetricsService;
   logger: Logger;
   pollMs: number;
@@ -142,7 +138,7 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
         }
         replayed = await this.source.replay(viewer, filter, position, REPLAY_PAGE);
         await this.source.prepare(replayed);
-        if (replayed.length > 0) this.source.delivered?.([{ viewer, records: replayed }]);
+        if (replayed.length > 0) this.auditReads([{ viewer, records: replayed.map((record) => this.source.readRecord(record)) }]);
         replayExhausted = replayed.length < REPLAY_PAGE;
       }
       return null;
@@ -171,12 +167,13 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
       const records = await this.source.committedAfter(this.highWater, PUMP_BATCH);
       if (records.length === 0) return;
       await this.source.prepare(records);
-      const sent = new Map<Subscriber<TEvent, TFilter>, TRecord[]>();
+      const restricted = new Map<Subscriber<TEvent, TFilter>, ReadRecord[]>();
       for (const record of records) {
         const position = this.source.positionOf(record);
         const shaped = new Map<string, TEvent>();
         const decided = new Map<string, TEvent | null>();
-        const audited = this.source.delivered !== undefined && (this.source.audited?.(record) ?? true);
+        const read = this.source.readRecord(record);
+        const audited = isAuditedRead(read.tlp);
         for (const subscriber of this.subscribers) {
           let event = decided.get(subscriber.audienceKey);
           if (event === undefined) {
@@ -186,14 +183,21 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
           if (!event) continue;
           subscriber.queue.push({ position, event });
           if (!audited) continue;
-          const delivered = sent.get(subscriber);
-          if (delivered) delivered.push(record);
-          else sent.set(subscriber, [record]);
+          const reads = restricted.get(subscriber);
+          if (reads) reads.push(read);
+          else restricted.set(subscriber, [read]);
         }
         this.highWater = position;
       }
-      if (sent.size > 0) this.source.delivered?.([...sent].map(([subscriber, records]) => ({ viewer: subscriber.viewer, records })));
+      if (restricted.size > 0) this.auditReads([...restricted].map(([subscriber, records]) => ({ viewer: subscriber.viewer, records })));
       if (records.length < PUMP_BATCH) return;
     }
+  }
+
+  /** Restricted records shown to viewers outside their owners go to the audit log; delivery does not wait for it. */
+  private auditReads(reads: { viewer: Viewer; records: ReadRecord[] }[]): void {
+    this.options.audit
+      .recordRestrictedReadsMany(this.source.auditTarget, reads)
+      .catch((error: unknown) => this.options.logger.error({ err: error, feed: this.source.name }, 'could not audit live-feed deliveries'));
   }
 }

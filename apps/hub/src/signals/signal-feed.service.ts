@@ -2,11 +2,11 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { PubSubEngine } from 'graphql-subscriptions';
 import type { Logger } from 'pino';
 import { Viewer, disclosureFor, viewerTokens } from '@kessetsu/auth';
-import { AuditService, isAuditedRead } from '../audit/audit.service.js';
+import { AuditService, ReadRecord } from '../audit/audit.service.js';
 import { HubConfig } from '../config/hub-config.js';
 import { encodeCursor } from '../common/cursor.js';
 import { ROOT_LOGGER } from '../common/logger.js';
-import { Delivery, OrderedFeed, OrderedFeedSource } from '../live/ordered-feed.js';
+import { OrderedFeed, OrderedFeedSource } from '../live/ordered-feed.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
@@ -15,7 +15,7 @@ import { SignalFeedEvent } from './signal.model.js';
 import { SignalPresenter } from './signal-presenter.js';
 import { SignalStore } from './signal-store.js';
 import { SIGNAL_FEED } from './signals.service.js';
-import type { StoredSignal } from './stored-signal.js';
+import { StoredSignal, signalReadRecord } from './stored-signal.js';
 
 type Filter = SignalFilter | null | undefined;
 
@@ -24,19 +24,21 @@ type Filter = SignalFilter | null | undefined;
 export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, OrderedFeedSource<StoredSignal, SignalFeedEvent, Filter> {
   readonly name = SIGNAL_FEED;
   readonly trigger = HubTrigger.SIGNALS_COMMITTED;
+  readonly auditTarget = 'signal';
   private readonly feed: OrderedFeed<StoredSignal, SignalFeedEvent, Filter>;
 
   constructor(
     private readonly store: SignalStore,
     private readonly presenter: SignalPresenter,
-    private readonly audit: AuditService,
+    audit: AuditService,
     metrics: MetricsService,
     config: HubConfig,
     @Inject(HUB_PUBSUB) pubsub: PubSubEngine,
-    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.feed = new OrderedFeed(this, {
       pubsub,
+      audit,
       metrics,
       logger,
       pollMs: config.HUB_FEED_POLL_MS,
@@ -76,19 +78,8 @@ export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, O
     return this.presenter.prepare(signals);
   }
 
-  /** Reads of AMBER_STRICT and RED signals by other organisations go to the audit log. */
-  audited(signal: StoredSignal): boolean {
-    return isAuditedRead(signal.tlp);
-  }
-
-  delivered(deliveries: Delivery<StoredSignal>[]): void {
-    const reads = deliveries.map(({ viewer, records }) => ({
-      viewer,
-      records: records.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgIds: [signal.orgId] })),
-    }));
-    this.audit
-      .recordRestrictedReadsMany('signal', reads)
-      .catch((error: unknown) => this.logger.error({ err: error }, 'could not audit live-feed deliveries'));
+  readRecord(signal: StoredSignal): ReadRecord {
+    return signalReadRecord(signal);
   }
 
   /** Shapes each signal at most once per disclosure level. */

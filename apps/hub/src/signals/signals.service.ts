@@ -16,6 +16,7 @@ import { SignalPresenter } from './signal-presenter.js';
 import { NewSignalRow, SignalStore } from './signal-store.js';
 import { SignalWriter } from './signal-writer.js';
 import { validateSignalBatchYielding } from './signal-validation.js';
+import { signalReadRecord } from './stored-signal.js';
 
 export const SIGNAL_FEED = 'signal';
 const DEFAULT_PAGE_SIZE = 50;
@@ -97,7 +98,7 @@ export class SignalsService {
     const pageRows = rows.slice(0, size);
     if (backwards) pageRows.reverse();
     await this.presenter.prepare(pageRows);
-    await this.audit.recordRestrictedReads(viewer, 'signal', pageRows.map((signal) => ({ id: signal.id, tlp: signal.tlp, ownerOrgIds: [signal.orgId] })));
+    await this.audit.recordRestrictedReads(viewer, 'signal', pageRows.map(signalReadRecord));
     const edges = pageRows.flatMap((signal) => {
       const node = this.presenter.present(viewer, signal);
       return node ? [{ cursor: encodeCursor(SIGNAL_FEED, signal.sequence), node }] : [];
@@ -120,7 +121,7 @@ export class SignalsService {
     if (!signal) return null;
     await this.presenter.prepare([signal]);
     const view = this.presenter.present(viewer, signal);
-    if (view) await this.audit.recordRestrictedReads(viewer, 'signal', [{ id: signal.id, tlp: signal.tlp, ownerOrgIds: [signal.orgId] }]);
+    if (view) await this.audit.recordRestrictedReads(viewer, 'signal', [signalReadRecord(signal)]);
     return view;
   }
 

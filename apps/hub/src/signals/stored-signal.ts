@@ -1,4 +1,5 @@
 import type { Severity, SignalKind, TlpLabel } from '@kessetsu/schema';
+import type { ReadRecord } from '../audit/audit.service.js';
 import type { SignalDetailsRecord } from './signal-details.js';
 
 /** A committed signal as read back from the database. */
@@ -21,6 +22,11 @@ export interface StoredSignal {
   textScrubbed: string | null;
   publishedAt: Date;
   incidentId: string | null;
+}
+
+/** A signal as the audit of restricted reads sees it: its publisher owns it. */
+export function signalReadRecord(signal: StoredSignal): ReadRecord {
+  return { id: signal.id, tlp: signal.tlp, ownerOrgIds: [signal.orgId] };
 }
 
 /** A signal about to be stored: everything but its position in commit order. */
