@@ -11,6 +11,12 @@ const AGGREGATES = `query($from: DateTime!, $to: DateTime!, $bucket: AggregateBu
   }
 }`;
 
+const MATRIX = `query($from: DateTime!, $to: DateTime!, $bucket: AggregateBucket!, $groupBy: [AggregateDimension!]) {
+  aggregateMatrix(from: $from, to: $to, bucket: $bucket, groupBy: $groupBy) {
+    k everyCellShown bucketStarts axes { dimension values } signalCounts orgCounts affectedUsers
+  }
+}`;
+
 const HOUR = '2023-02-01T05:00:00.000Z';
 const range = { from: HOUR, to: '2023-02-01T06:00:00.000Z', bucket: 'HOUR' };
 
@@ -91,6 +97,59 @@ describe('cross-carrier aggregates with k-suppression', () => {
       if (value === 'suppressed') expect(cell).toMatchObject({ suppressed: true, signalCount: null });
       else expect(cell).toMatchObject({ suppressed: false, signalCount: value });
     }
+  });
+
+  const matrixFor = async (member: Member | null, variables: Record<string, unknown>) =>
+    (await graphqlOk(hub.url, MATRIX, variables, member ? { token: member.token } : {})).aggregateMatrix;
+
+  it.each([
+    ['ministry', 'ministry'],
+    ['carrier', 'a'],
+    ['partner', 'partner'],
+  ] as const)('lays out the same counts as a dense matrix for a %s viewer', async (_tier, name) => {
+    const groupBy = ['KIND', 'REGION'];
+    const { cells } = await cellsFor(m[name], groupBy);
+    const matrix = await matrixFor(m[name], { ...range, groupBy });
+    const [kinds, regions] = matrix.axes.map((axis: any) => axis.values);
+    expect(matrix.axes.map((axis: any) => axis.dimension)).toEqual(groupBy);
+    expect(matrix.bucketStarts).toEqual([HOUR]);
+    expect(matrix.signalCounts).toHaveLength(kinds.length * regions.length);
+    const shown = cells.filter((cell: any) => !cell.suppressed);
+    expect(shown.length).toBeGreaterThan(0);
+    for (const kind of kinds) {
+      for (const region of regions) {
+        const index = kinds.indexOf(kind) * regions.length + regions.indexOf(region);
+        const cell = shown.find((c: any) => c.kind === kind && c.region === region);
+        const expected = cell ? [cell.signalCount, cell.orgCount, cell.affectedUsers] : name === 'ministry' ? [0, 0, 0] : [null, null, null];
+        expect([matrix.signalCounts[index], matrix.orgCounts[index], matrix.affectedUsers[index]]).toEqual(expected);
+      }
+    }
+  });
+
+  it('counts a signal published after the grid was last read', async () => {
+    const before = (await cellsFor(m.ministry, ['REGION'])).cells.find((cell: any) => cell.region === '13');
+    const late = trafficDrop({
+      tlp: 'GREEN',
+      regions: ['13'],
+      observedStart: new Date(Date.parse(HOUR) + 50 * 60_000).toISOString(),
+      observedEnd: null,
+      trafficDrop: { dropPercent: 10, peerAsn: 65199, affectedUsers: 500 },
+    });
+    await graphqlOk(hub.url, PUBLISH, { signals: [late] }, { token: m.d.token });
+    const after = (await cellsFor(m.ministry, ['REGION'])).cells.find((cell: any) => cell.region === '13');
+    expect(after).toMatchObject({ signalCount: before.signalCount + 1, orgCount: before.orgCount + 1, affectedUsers: before.affectedUsers + 500 });
+    const day = await matrixFor(m.ministry, { from: '2023-02-01T10:00:00Z', to: '2023-02-01T11:00:00Z', bucket: 'DAY', groupBy: ['REGION'] });
+    expect(day.bucketStarts).toEqual(['2023-01-31T15:00:00.000Z']);
+    expect(day.signalCounts[day.axes[0].values.indexOf('13')]).toBe(after.signalCount);
+  });
+
+  it('breaks counts down by service with the same suppression', async () => {
+    const ministry = await cellsFor(m.ministry, ['SERVICE']);
+    expect(ministry.cells).toEqual([expect.objectContaining({ service: expect.any(String), suppressed: false, orgCount: 4 })]);
+    const carrier = await matrixFor(m.a, { ...range, groupBy: ['SERVICE', 'REGION'] });
+    const regions = carrier.axes[1].values;
+    expect(carrier.signalCounts[regions.indexOf('13')]).toBeGreaterThanOrEqual(6);
+    expect(carrier.signalCounts[regions.indexOf('27')]).toBeNull();
   });
 
   it('refuses a reversed range naming the field', async () => {

@@ -1,4 +1,5 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Request, Response } from 'express';
 import type { Context, ServerOptions } from 'graphql-ws';
 import { DocumentNode, GraphQLError, GraphQLSchema, getOperationAST, parse, specifiedRules, validate } from 'graphql';
@@ -39,7 +40,12 @@ export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsServic
     sortSchema: true,
     playground: false,
     introspection: true,
-    plugins: [operationLimitsPlugin(limiter), ...(config.HUB_ENV === 'production' ? [introspectionGate(live)] : [])],
+    plugins: [
+      // The hub sets no cache hints; Apollo's default cache-control plugin would wrap every field resolver to collect them.
+      ApolloServerPluginCacheControlDisabled(),
+      operationLimitsPlugin(limiter),
+      ...(config.HUB_ENV === 'production' ? [introspectionGate(live)] : []),
+    ],
     includeStacktraceInErrorResponses: false,
     formatError: formatHubError(logger.child({ component: 'graphql' })),
     validationRules: [documentLimitsRule],

@@ -121,7 +121,8 @@ export function canSeeOrgIdentity(viewer: Viewer, orgId: string): boolean {
   return viewer.orgId === orgId || (viewer.orgKind === OrgKind.MINISTRY && viewer.orgId !== null);
 }
 
-const TLP_ORDER = [TlpLabel.CLEAR, TlpLabel.GREEN, TlpLabel.AMBER, TlpLabel.AMBER_STRICT, TlpLabel.RED];
+/** Labels from least to most restrictive. */
+export const TLP_ORDER: readonly TlpLabel[] = [TlpLabel.CLEAR, TlpLabel.GREEN, TlpLabel.AMBER, TlpLabel.AMBER_STRICT, TlpLabel.RED];
 
 /**
  * The label an incident inherits when a signal joins it: the more restrictive of the

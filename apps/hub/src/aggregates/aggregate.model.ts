@@ -1,6 +1,8 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { GraphQLScalarType } from 'graphql';
 import { SignalKind } from '@kessetsu/schema';
 import '../common/graphql-enums.js';
+import { AggregateDimension } from './dto/aggregates.args.js';
 
 @ObjectType('AggregateCell')
 export class AggregateCell {
@@ -42,4 +44,47 @@ export class AggregatesView {
 
   @Field(() => [AggregateCell])
   cells: AggregateCell[];
+}
+
+/** Counts serialised as one JSON array, so a grid of 100k+ cells is not 100k+ GraphQL objects. */
+export const CountGridScalar = new GraphQLScalarType<(number | null)[], (number | null)[]>({
+  name: 'CountGrid',
+  description: 'A JSON array of counts, one per grid cell in row-major order (bucket, then each axis in turn); null where withheld.',
+  serialize: (value) => value as (number | null)[],
+});
+
+@ObjectType('AggregateAxis')
+export class AggregateAxis {
+  @Field(() => AggregateDimension)
+  dimension: AggregateDimension;
+
+  @Field(() => [String], { description: 'Values along this axis, in grid order (kinds as their enum names).' })
+  values: string[];
+}
+
+@ObjectType('AggregateMatrix', {
+  description:
+    'The same counts as Aggregates laid out as a dense grid in row-major order: bucket first, then each axis in turn (with axes kind and region, cell (b, i, j) is at (b * |kinds| + i) * |regions| + j). Empty cells count 0 for the ministry; for everyone else they are withheld (null) like small ones.',
+})
+export class AggregateMatrixView {
+  @Field(() => Int)
+  k: number;
+
+  @Field()
+  everyCellShown: boolean;
+
+  @Field(() => [Date])
+  bucketStarts: Date[];
+
+  @Field(() => [AggregateAxis], { description: 'One axis per groupBy dimension, in the order asked.' })
+  axes: AggregateAxis[];
+
+  @Field(() => CountGridScalar)
+  signalCounts: (number | null)[];
+
+  @Field(() => CountGridScalar)
+  orgCounts: (number | null)[];
+
+  @Field(() => CountGridScalar, { description: 'Sum of affected-user estimates given by publishers.' })
+  affectedUsers: (number | null)[];
 }

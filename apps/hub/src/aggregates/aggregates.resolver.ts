@@ -1,10 +1,10 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { CurrentViewer, Viewer } from '@kessetsu/auth';
 import { AggregatesArgs } from './dto/aggregates.args.js';
-import { AggregatesView } from './aggregate.model.js';
+import { AggregateMatrixView, AggregatesView } from './aggregate.model.js';
 import { AggregatesService } from './aggregates.service.js';
 
-@Resolver(() => AggregatesView)
+@Resolver()
 export class AggregatesResolver {
   constructor(private readonly aggregatesService: AggregatesService) {}
 
@@ -13,5 +13,12 @@ export class AggregatesResolver {
   })
   aggregates(@CurrentViewer() viewer: Viewer, @Args() args: AggregatesArgs): Promise<AggregatesView> {
     return this.aggregatesService.aggregates(viewer, args);
+  }
+
+  @Query(() => AggregateMatrixView, {
+    description: 'The aggregates as a dense grid of counts, for heat maps and large ranges (a 30-day hourly grid by region and kind is 135k cells).',
+  })
+  aggregateMatrix(@CurrentViewer() viewer: Viewer, @Args() args: AggregatesArgs): Promise<AggregateMatrixView> {
+    return this.aggregatesService.matrix(viewer, args);
   }
 }

@@ -1,28 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { InvalidInputException, PREFECTURES, NATIONWIDE, INTERNATIONAL, SignalKind } from '@kessetsu/schema';
-import { Viewer, aggregateScope } from '@kessetsu/auth';
+import { InvalidInputException, PREFECTURES, NATIONWIDE, INTERNATIONAL, SignalKind, TlpLabel } from '@kessetsu/schema';
+import { TLP_ORDER, Viewer, aggregateScope } from '@kessetsu/auth';
 import { HubConfig } from '../config/hub-config.js';
 import { SqlParams } from '../common/sql-params.js';
 import { AggregateBucket, AggregateDimension, AggregatesArgs } from './dto/aggregates.args.js';
-import { AggregateCell, AggregatesView } from './aggregate.model.js';
+import { AggregateCell, AggregateMatrixView, AggregatesView } from './aggregate.model.js';
+import { AggregateSnapshots, BucketCells, bucketStartSql, snapshotCellKey } from './aggregate-snapshots.js';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const JST_OFFSET_MS = 9 * HOUR_MS;
 const MAX_RANGE_DAYS = 400;
-/** Above this many grid cells, withheld cells are left out instead of listed as suppressed. */
+/** Above this many grid cells, withheld cells are left out of the cell list instead of listed as suppressed. */
 const MAX_LISTED_GRID = 20_000;
 const ALL_REGIONS = '*';
 const NO_SERVICE = '-';
-const JST_OFFSET_MS = 9 * HOUR_MS;
 
-const DIMENSION_COLUMN: Record<AggregateDimension, 'kind' | 'region' | 'service'> = {
+type Column = 'kind' | 'region' | 'service';
+
+const DIMENSION_COLUMN: Record<AggregateDimension, Column> = {
   [AggregateDimension.KIND]: 'kind',
   [AggregateDimension.REGION]: 'region',
   [AggregateDimension.SERVICE]: 'service',
 };
 
-interface CellRow {
+const AXIS_KINDS: string[] = Object.values(SignalKind).filter((kind) => kind !== SignalKind.MAINTENANCE);
+const AXIS_REGIONS: string[] = [...PREFECTURES.map((prefecture) => prefecture.code), NATIONWIDE, INTERNATIONAL];
+
+interface RollupRow {
   bucket: Date;
   kind?: string;
   region?: string;
@@ -32,136 +39,217 @@ interface CellRow {
   affected: string;
 }
 
+type Combination = Partial<Record<Column, string>>;
+
+/** The counts of one requested grid for one viewer, before they are laid out as a matrix or a cell list. */
+interface Grid {
+  k: number;
+  suppressSmallCells: boolean;
+  bucketStarts: Date[];
+  axes: { dimension: AggregateDimension; values: string[] }[];
+  combinations: Combination[];
+  /** Per bucket: its counts, and for each combination the offset of its three numbers in them (-1 when nobody contributed). */
+  buckets: { counts: readonly number[]; offsets: Int32Array }[];
+}
+
 /** Cross-carrier aggregates from hourly rollups, scoped and suppressed by the access policy. */
 @Injectable()
 export class AggregatesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly snapshots: AggregateSnapshots,
     private readonly config: HubConfig,
   ) {}
 
   /** Adds newly stored signals to the rollups, inside their publishing transaction. */
   async record(manager: EntityManager, signalIds: string[]): Promise<void> {
     if (signalIds.length === 0) return;
-    await this.rollUp(manager, 's.id = ANY($1::uuid[])', [signalIds]);
+    await this.snapshots.markStale(manager, await this.rollUp(manager, 's.id = ANY($1::uuid[])', [signalIds]));
   }
 
-  /** Recomputes every rollup from the stored signals (after a bulk load, or to repair them). */
+  /** Recomputes every rollup and snapshot from the stored signals (after a bulk load, or to repair them). */
   async rebuild(): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('DELETE FROM signal_rollup');
-      await this.rollUp(manager, 'true', []);
+      await manager.query('DELETE FROM signal_rollup; DELETE FROM aggregate_snapshot; DELETE FROM aggregate_stale');
+      await this.snapshots.markStale(manager, await this.rollUp(manager, 'true', []));
+      for (const bucket of Object.values(AggregateBucket)) await this.snapshots.refreshIn(manager, bucket, 'all');
     });
   }
 
-  private async rollUp(manager: EntityManager, signalCondition: string, params: unknown[]): Promise<void> {
-    await manager.query(
-      `INSERT INTO signal_rollup AS r (hour, kind, region, service, tlp, org_id, signal_count, affected_users)
-       SELECT date_trunc('hour', s.observed_start), s.kind, region, COALESCE(s.service, '${NO_SERVICE}'), s.tlp, s.org_id,
-              count(*), COALESCE(sum((s.details->>'affectedUsers')::bigint), 0)
-       FROM signal s CROSS JOIN LATERAL unnest(s.regions || '{${ALL_REGIONS}}'::text[]) AS region
-       WHERE ${signalCondition} AND s.kind <> 'MAINTENANCE'
-       GROUP BY 1, 2, 3, 4, 5, 6
-       ON CONFLICT (hour, kind, region, service, tlp, org_id) DO UPDATE
-         SET signal_count = r.signal_count + excluded.signal_count, affected_users = r.affected_users + excluded.affected_users`,
+  /** Adds the signals matching the condition to the rollups; returns the hours that changed. */
+  private async rollUp(manager: EntityManager, signalCondition: string, params: unknown[]): Promise<Date[]> {
+    const hours: { hour: Date }[] = await manager.query(
+      `WITH rolled AS (
+         INSERT INTO signal_rollup AS r (hour, kind, region, service, tlp, org_id, signal_count, affected_users)
+         SELECT date_trunc('hour', s.observed_start), s.kind, region, COALESCE(s.service, '${NO_SERVICE}'), s.tlp, s.org_id,
+                count(*), COALESCE(sum((s.details->>'affectedUsers')::bigint), 0)
+         FROM signal s CROSS JOIN LATERAL unnest(s.regions || '{${ALL_REGIONS}}'::text[]) AS region
+         WHERE ${signalCondition} AND s.kind <> 'MAINTENANCE'
+         GROUP BY 1, 2, 3, 4, 5, 6
+         ON CONFLICT (hour, kind, region, service, tlp, org_id) DO UPDATE
+           SET signal_count = r.signal_count + excluded.signal_count, affected_users = r.affected_users + excluded.affected_users
+         RETURNING hour)
+       SELECT DISTINCT hour FROM rolled`,
       params,
     );
+    return hours.map((row) => row.hour);
   }
 
   async aggregates(viewer: Viewer, args: AggregatesArgs): Promise<AggregatesView> {
-    const from = floorHour(args.from);
-    const to = new Date(Math.ceil(args.to.getTime() / HOUR_MS) * HOUR_MS);
-    if (to <= from) throw InvalidInputException.single('to', 'must be after from');
-    if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 24 * HOUR_MS) {
+    const grid = await this.grid(viewer, args);
+    const { k, suppressSmallCells, bucketStarts, combinations } = grid;
+    const listEveryCell = suppressSmallCells && bucketStarts.length * combinations.length <= MAX_LISTED_GRID;
+    const cells: AggregateCell[] = [];
+    bucketStarts.forEach((bucketStart, b) => {
+      const { counts, offsets } = grid.buckets[b];
+      combinations.forEach((combination, c) => {
+        const offset = offsets[c];
+        const suppressed = offset < 0 || (suppressSmallCells && counts[offset + 1] < k);
+        if (suppressed && !listEveryCell) return;
+        cells.push({
+          bucketStart,
+          kind: (combination.kind as SignalKind | undefined) ?? null,
+          region: combination.region ?? null,
+          service: combination.service ?? null,
+          suppressed,
+          signalCount: suppressed ? null : counts[offset],
+          orgCount: suppressed ? null : counts[offset + 1],
+          affectedUsers: suppressed ? null : counts[offset + 2],
+        });
+      });
+    });
+    return { k, everyCellShown: !suppressSmallCells, gridComplete: listEveryCell, cells };
+  }
+
+  async matrix(viewer: Viewer, args: AggregatesArgs): Promise<AggregateMatrixView> {
+    const grid = await this.grid(viewer, args);
+    const { k, suppressSmallCells, bucketStarts, combinations } = grid;
+    const size = bucketStarts.length * combinations.length;
+    const signalCounts = new Array<number | null>(size);
+    const orgCounts = new Array<number | null>(size);
+    const affectedUsers = new Array<number | null>(size);
+    let index = 0;
+    for (const { counts, offsets } of grid.buckets) {
+      for (let c = 0; c < combinations.length; c += 1, index += 1) {
+        const offset = offsets[c];
+        if (suppressSmallCells && (offset < 0 || counts[offset + 1] < k)) {
+          signalCounts[index] = orgCounts[index] = affectedUsers[index] = null;
+        } else if (offset < 0) {
+          signalCounts[index] = orgCounts[index] = affectedUsers[index] = 0;
+        } else {
+          signalCounts[index] = counts[offset];
+          orgCounts[index] = counts[offset + 1];
+          affectedUsers[index] = counts[offset + 2];
+        }
+      }
+    }
+    return { k, everyCellShown: !suppressSmallCells, bucketStarts, axes: grid.axes, signalCounts, orgCounts, affectedUsers };
+  }
+
+  private async grid(viewer: Viewer, args: AggregatesArgs): Promise<Grid> {
+    const { bucket } = args;
+    if (args.to <= args.from) throw InvalidInputException.single('to', 'must be after from');
+    const from = bucketFloor(args.from, bucket);
+    const to = bucketCeil(args.to, bucket);
+    if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
       throw InvalidInputException.single('to', `the range may span at most ${MAX_RANGE_DAYS} days`);
     }
     const k = this.config.HUB_AGGREGATE_MIN_ORGS;
     const scope = aggregateScope(viewer);
-    const dimensions = args.groupBy.map((dimension) => DIMENSION_COLUMN[dimension]);
-    const rows = await this.query(from, to, args.bucket, dimensions, scope.labels);
-    const cells = rows.map((row) => toCell(row, scope.suppressSmallCells && row.orgs < k));
-    if (!scope.suppressSmallCells) return { k, everyCellShown: true, gridComplete: false, cells };
-
-    const grid = this.grid(from, to, args.bucket, dimensions, rows, k);
-    if (grid === null) return { k, everyCellShown: false, gridComplete: false, cells: cells.filter((cell) => !cell.suppressed) };
-    const shown = new Map(cells.filter((cell) => !cell.suppressed).map((cell) => [cellKey(cell), cell]));
-    return { k, everyCellShown: false, gridComplete: true, cells: grid.map((cell) => shown.get(cellKey(cell)) ?? cell) };
+    const columns = args.groupBy.map((dimension) => DIMENSION_COLUMN[dimension]);
+    const ceiling = labelCeiling(scope.labels);
+    let byBucket: Map<number, BucketCells>;
+    let services: string[] = [];
+    if (!columns.includes('service') && ceiling) {
+      await this.snapshots.refresh(bucket, { from, to });
+      byBucket = await this.snapshots.read(bucket, ceiling, from, to);
+    } else {
+      const rows = await this.rollupRows(from, to, bucket, columns, scope.labels);
+      byBucket = bucketCellsOf(rows);
+      services = [...new Set(rows.filter((row) => !scope.suppressSmallCells || row.orgs >= k).map((row) => row.service!))];
+    }
+    const values: Record<Column, string[]> = { kind: AXIS_KINDS, region: AXIS_REGIONS, service: services };
+    let combinations: Combination[] = [{}];
+    for (const column of columns) {
+      combinations = combinations.flatMap((partial) => values[column].map((value) => ({ ...partial, [column]: value })));
+    }
+    const keys = combinations.map(cellKey);
+    const bucketStarts = bucketStartsIn(from, to, bucket);
+    // Buckets of one snapshot layout share their positions map: resolve the keys once per layout.
+    const offsetsByLayout = new Map<ReadonlyMap<string, number>, Int32Array>();
+    const offsetsOf = (positions: ReadonlyMap<string, number>): Int32Array => {
+      let offsets = offsetsByLayout.get(positions);
+      if (!offsets) offsetsByLayout.set(positions, (offsets = Int32Array.from(keys, (key) => positions.get(key) ?? -1)));
+      return offsets;
+    };
+    const empty = { counts: [], offsets: new Int32Array(keys.length).fill(-1) };
+    return {
+      k,
+      suppressSmallCells: scope.suppressSmallCells,
+      bucketStarts,
+      axes: args.groupBy.map((dimension, index) => ({ dimension, values: values[columns[index]] })),
+      combinations,
+      buckets: bucketStarts.map((start) => {
+        const cells = byBucket.get(start.getTime());
+        return cells ? { counts: cells.counts, offsets: offsetsOf(cells.positions) } : empty;
+      }),
+    };
   }
 
-  private query(from: Date, to: Date, bucket: AggregateBucket, dimensions: string[], labels: string[]): Promise<CellRow[]> {
+  /** Cells summed from the organisation-level rollups: for service breakdowns and label sets that no snapshot covers. */
+  private rollupRows(from: Date, to: Date, bucket: AggregateBucket, columns: Column[], labels: TlpLabel[]): Promise<RollupRow[]> {
     const params = new SqlParams();
-    const bucketSql =
-      bucket === AggregateBucket.HOUR ? 'r.hour' : `(date_trunc('day', r.hour AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'Asia/Tokyo')`;
-    const regionClause = dimensions.includes('region') ? `r.region <> '${ALL_REGIONS}'` : `r.region = '${ALL_REGIONS}'`;
-    const select = ['bucket', ...dimensions.map((column) => `r.${column} AS ${column}`)];
+    const regionClause = columns.includes('region') ? `r.region <> '${ALL_REGIONS}'` : `r.region = '${ALL_REGIONS}'`;
+    const select = ['bucket', ...columns.map((column) => `r.${column} AS ${column}`)];
     return this.dataSource.query(
-      `SELECT ${bucketSql} AS ${select.join(', ')}, count(DISTINCT r.org_id)::int AS orgs,
+      `SELECT ${bucketStartSql(bucket, 'r.hour')} AS ${select.join(', ')}, count(DISTINCT r.org_id)::int AS orgs,
               sum(r.signal_count)::text AS signals, sum(r.affected_users)::text AS affected
        FROM signal_rollup r
        WHERE r.hour >= ${params.add(from)} AND r.hour < ${params.add(to)} AND r.tlp = ANY(${params.add(labels)}::text[]) AND ${regionClause}
-       GROUP BY ${select.map((_, index) => index + 1).join(', ')}
-       ORDER BY 1`,
+       GROUP BY ${select.map((_, index) => index + 1).join(', ')}`,
       params.values,
     );
   }
+}
 
-  /**
-   * Every cell of the requested grid as a suppressed placeholder, so that an empty
-   * cell and a small one look the same. Null when the grid is too large to list.
-   */
-  private grid(from: Date, to: Date, bucket: AggregateBucket, dimensions: string[], rows: CellRow[], k: number): AggregateCell[] | null {
-    const buckets = bucketStarts(from, to, bucket);
-    const values: Record<string, (string | null)[]> = {
-      kind: Object.values(SignalKind).filter((kind) => kind !== SignalKind.MAINTENANCE),
-      region: [...PREFECTURES.map((prefecture) => prefecture.code), NATIONWIDE, INTERNATIONAL],
-      service: [...new Set(rows.filter((row) => row.orgs >= k).map((row) => row.service!))],
-    };
-    let combinations: Record<string, string | null>[] = [{}];
-    for (const column of dimensions) {
-      combinations = combinations.flatMap((partial) => values[column].map((value) => ({ ...partial, [column]: value })));
-    }
-    if (buckets.length * combinations.length > MAX_LISTED_GRID) return null;
-    return buckets.flatMap((bucketStart) =>
-      combinations.map((combination) => ({
-        bucketStart,
-        kind: (combination.kind as SignalKind | undefined) ?? null,
-        region: combination.region ?? null,
-        service: combination.service ?? null,
-        suppressed: true,
-        signalCount: null,
-        orgCount: null,
-        affectedUsers: null,
-      })),
-    );
+/** The most restrictive label when `labels` are exactly every label up to it (what snapshots are kept for); otherwise null. */
+function labelCeiling(labels: readonly TlpLabel[]): TlpLabel | null {
+  if (labels.length === 0 || labels.some((label, index) => TLP_ORDER[index] !== label)) return null;
+  return labels[labels.length - 1];
+}
+
+function cellKey(combination: Combination): string {
+  const key = snapshotCellKey(combination.kind ?? null, combination.region ?? null);
+  return combination.service === undefined ? key : `${key}\t${combination.service}`;
+}
+
+function bucketCellsOf(rows: RollupRow[]): Map<number, BucketCells> {
+  const byBucket = new Map<number, { positions: Map<string, number>; counts: number[] }>();
+  for (const row of rows) {
+    const start = row.bucket.getTime();
+    let cells = byBucket.get(start);
+    if (!cells) byBucket.set(start, (cells = { positions: new Map(), counts: [] }));
+    cells.positions.set(cellKey({ kind: row.kind, region: row.region, service: row.service }), cells.counts.length);
+    cells.counts.push(Number(row.signals), row.orgs, Number(row.affected));
   }
+  return byBucket;
 }
 
-function floorHour(date: Date): Date {
-  return new Date(Math.floor(date.getTime() / HOUR_MS) * HOUR_MS);
+/** The start of the bucket holding `date` (DAY buckets start at JST midnight). */
+function bucketFloor(date: Date, bucket: AggregateBucket): Date {
+  if (bucket === AggregateBucket.HOUR) return new Date(Math.floor(date.getTime() / HOUR_MS) * HOUR_MS);
+  return new Date(Math.floor((date.getTime() + JST_OFFSET_MS) / DAY_MS) * DAY_MS - JST_OFFSET_MS);
 }
 
-function bucketStarts(from: Date, to: Date, bucket: AggregateBucket): Date[] {
+/** The first bucket boundary at or after `date`. */
+function bucketCeil(date: Date, bucket: AggregateBucket): Date {
+  const floor = bucketFloor(date, bucket);
+  return floor.getTime() === date.getTime() ? floor : new Date(floor.getTime() + (bucket === AggregateBucket.HOUR ? HOUR_MS : DAY_MS));
+}
+
+function bucketStartsIn(from: Date, to: Date, bucket: AggregateBucket): Date[] {
+  const step = bucket === AggregateBucket.HOUR ? HOUR_MS : DAY_MS;
   const starts: Date[] = [];
-  if (bucket === AggregateBucket.HOUR) {
-    for (let t = from.getTime(); t < to.getTime(); t += HOUR_MS) starts.push(new Date(t));
-    return starts;
-  }
-  const firstDay = Math.floor((from.getTime() + JST_OFFSET_MS) / (24 * HOUR_MS)) * 24 * HOUR_MS - JST_OFFSET_MS;
-  for (let t = firstDay; t < to.getTime(); t += 24 * HOUR_MS) starts.push(new Date(t));
+  for (let t = from.getTime(); t < to.getTime(); t += step) starts.push(new Date(t));
   return starts;
 }
-
-function toCell(row: CellRow, suppressed: boolean): AggregateCell {
-  return {
-    bucketStart: row.bucket,
-    kind: (row.kind as SignalKind | undefined) ?? null,
-    region: row.region ?? null,
-    service: row.service === undefined ? null : row.service,
-    suppressed,
-    signalCount: suppressed ? null : Number(row.signals),
-    orgCount: suppressed ? null : row.orgs,
-    affectedUsers: suppressed ? null : Number(row.affected),
-  };
-}
-
-const cellKey = (cell: AggregateCell) => `${cell.bucketStart.getTime()}|${cell.kind}|${cell.region}|${cell.service}`;

@@ -13,7 +13,7 @@ export enum AggregateDimension {
   SERVICE = 'SERVICE',
 }
 
-registerEnumType(AggregateBucket, { name: 'AggregateBucket', description: 'DAY buckets follow the Japanese calendar day (JST).' });
+registerEnumType(AggregateBucket, { name: 'AggregateBucket', description: 'DAY buckets follow the Japanese calendar day (JST). The range asked for is widened to whole buckets.' });
 registerEnumType(AggregateDimension, { name: 'AggregateDimension' });
 
 @ArgsType()

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { TLP_ORDER } from '@kessetsu/auth';
+import { TlpLabel } from '@kessetsu/schema';
+import { AggregateBucket } from './dto/aggregates.args.js';
+
+/** One bucket's cells: `positions` gives a key's offset in `counts`, where its signals, organisations and affected users follow. */
+export interface BucketCells {
+  readonly positions: ReadonlyMap<string, number>;
+  readonly counts: readonly number[];
+}
+
+/** A rollup range to refresh: buckets starting in [from, to), or every bucket. */
+export type RefreshRange = { from: Date; to: Date } | 'all';
+
+const BUCKET_MS: Record<AggregateBucket, number> = { [AggregateBucket.HOUR]: 3_600_000, [AggregateBucket.DAY]: 86_400_000 };
+
+/** SQL for the start of the bucket that a rollup hour falls in (DAY follows the JST calendar day). */
+export function bucketStartSql(bucket: AggregateBucket, hour: string): string {
+  return bucket === AggregateBucket.HOUR ? hour : `(date_trunc('day', ${hour} AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'Asia/Tokyo')`;
+}
+
+/** The key of a cell in a bucket: '*' stands for every kind or every region. */
+export function snapshotCellKey(kind: string | null, region: string | null): string {
+  return `${kind ?? '*'} ${region ?? '*'}`;
+}
+
+/**
+ * Per-bucket snapshots of the rollups (see AggregateSnapshotEntity), refreshed by the
+ * reader that finds them stale. Publishing only marks buckets stale, so ingest does
+ * not pay for cells nobody reads; a refresh locks the stale rows it clears, so a
+ * publish that commits meanwhile marks its bucket stale again instead of being lost.
+ */
+@Injectable()
+export class AggregateSnapshots {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Marks the HOUR and DAY buckets of these rollup hours stale, in the transaction that changed the rollups. */
+  async markStale(manager: EntityManager, hours: Date[]): Promise<void> {
+    if (hours.length === 0) return;
+    // DO UPDATE (not DO NOTHING) takes the row lock, so a refresh clearing this row waits for this transaction.
+    await manager.query(
+      `INSERT INTO aggregate_stale AS s (bucket, bucket_start)
+       SELECT DISTINCT bucket, bucket_start FROM unnest($1::timestamptz[]) AS h(hour)
+         CROSS JOIN LATERAL (VALUES ('${AggregateBucket.HOUR}', ${bucketStartSql(AggregateBucket.HOUR, 'h.hour')}),
+                                    ('${AggregateBucket.DAY}', ${bucketStartSql(AggregateBucket.DAY, 'h.hour')})) AS b(bucket, bucket_start)
+       ON CONFLICT (bucket, bucket_start) DO UPDATE SET changed_at = now()`,
+      [hours],
+    );
+  }
+
+  /** Brings the snapshots of stale buckets in the range up to date. */
+  async refresh(bucket: AggregateBucket, range: { from: Date; to: Date }): Promise<void> {
+    // Most reads find nothing stale: one cheap query instead of a transaction.
+    const [{ stale }]: { stale: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM aggregate_stale WHERE bucket = $1 AND bucket_start >= $2 AND bucket_start < $3) AS stale`,
+      [bucket, range.from, range.to],
+    );
+    if (stale) await this.dataSource.transaction((manager) => this.refreshIn(manager, bucket, range));
+  }
+
+  async refreshIn(manager: EntityManager, bucket: AggregateBucket, range: RefreshRange): Promise<void> {
+    const bounds = range === 'all' ? [null, null] : [range.from, range.to];
+    const cleared: { bucket_start: Date }[] = await manager.query(
+      `WITH cleared AS (
+         DELETE FROM aggregate_stale WHERE bucket = $1 AND ($2::timestamptz IS NULL OR bucket_start >= $2) AND ($3::timestamptz IS NULL OR bucket_start < $3)
+         RETURNING bucket_start)
+       SELECT bucket_start FROM cleared`,
+      [bucket, ...bounds],
+    );
+    if (cleared.length === 0) return;
+    const starts = cleared.map((row) => row.bucket_start);
+    const times = starts.map((start) => start.getTime());
+    const hoursFrom = new Date(Math.min(...times));
+    const hoursTo = new Date(Math.max(...times) + BUCKET_MS[bucket]);
+    await manager.query(`DELETE FROM aggregate_snapshot WHERE bucket = $1 AND bucket_start = ANY($2::timestamptz[])`, [bucket, starts]);
+    await manager.query(
+      `INSERT INTO aggregate_snapshot (bucket, tlp_ceiling, bucket_start, cell_layout, cell_keys, cell_counts)
+       SELECT $1, ceiling, bucket_start, md5(keys), keys, counts::json
+       FROM (
+         SELECT ceiling, bucket_start,
+                string_agg(kind || ' ' || region, ',' ORDER BY kind, region) AS keys,
+                '[' || string_agg(concat_ws(',', signals, orgs, affected), ',' ORDER BY kind, region) || ']' AS counts
+         FROM (
+           SELECT r.bucket_start, c.label AS ceiling, COALESCE(r.kind, '*') AS kind, r.region,
+                  sum(r.signal_count) AS signals, count(DISTINCT r.org_id) AS orgs, sum(r.affected_users) AS affected
+           FROM (SELECT *, ${bucketStartSql(bucket, 'hour')} AS bucket_start FROM signal_rollup WHERE hour >= $3 AND hour < $4) r
+           JOIN unnest($2::text[]) WITH ORDINALITY AS c(label, rank) ON c.rank >= array_position($2::text[], r.tlp)
+           WHERE r.bucket_start = ANY($5::timestamptz[])
+           GROUP BY GROUPING SETS ((r.bucket_start, c.label, r.kind, r.region), (r.bucket_start, c.label, r.region))
+         ) cells
+         GROUP BY ceiling, bucket_start
+       ) snapshots`,
+      [bucket, TLP_ORDER, hoursFrom, hoursTo, starts],
+    );
+  }
+
+  /** The cells of every bucket in [from, to) counting labels up to `ceiling`, by bucket start (ms); empty buckets are absent. */
+  async read(bucket: AggregateBucket, ceiling: TlpLabel, from: Date, to: Date): Promise<Map<number, BucketCells>> {
+    // One statement (one snapshot); each distinct key list travels once.
+    const rows: { bucket_start: Date; cell_layout: string; cell_keys: string | null; cell_counts: number[] }[] = await this.dataSource.query(
+      `SELECT bucket_start, cell_layout, cell_counts,
+              CASE WHEN row_number() OVER (PARTITION BY cell_layout ORDER BY bucket_start) = 1 THEN cell_keys END AS cell_keys
+       FROM aggregate_snapshot WHERE bucket = $1 AND tlp_ceiling = $2 AND bucket_start >= $3 AND bucket_start < $4`,
+      [bucket, ceiling, from, to],
+    );
+    const layouts = new Map<string, Map<string, number>>();
+    for (const row of rows) {
+      if (row.cell_keys !== null) layouts.set(row.cell_layout, new Map(row.cell_keys.split(',').map((key, index) => [key, index * 3])));
+    }
+    return new Map(rows.map((row) => [row.bucket_start.getTime(), { positions: layouts.get(row.cell_layout)!, counts: row.cell_counts }]));
+  }
+}
