@@ -10,7 +10,9 @@ const SIGNALS = envNumber('BENCH_SIGNALS', 10_000_000);
 const DAYS = 30;
 const ORGS = 20;
 const RUNS = envNumber('BENCH_RUNS', 30);
-const RAW_RUNS = 3;
+const RAW_RUNS = 2;
+/** Unmeasured queries first: the first one of a hub process reads every snapshot from Postgres (reported on its own row). */
+const WARMUP_RUNS = 3;
 const LOADERS = 2;
 const LOAD_CHUNK = 500_000;
 const QUERY = `query($from: DateTime!, $to: DateTime!) {
@@ -93,9 +95,7 @@ export async function aggregatesBench(): Promise<void> {
       ['ministry', members[0], Object.values(TlpLabel)],
       ['carrier', carriers[0], [TlpLabel.CLEAR, TlpLabel.GREEN, TlpLabel.AMBER]],
     ] as const) {
-      const timings: number[] = [];
-      let cells = 0;
-      for (let run = 0; run < RUNS; run += 1) {
+      const query = async (): Promise<{ elapsed: number; cells: number }> => {
         const started = performance.now();
         const response = await fetch(`${hub.url}/graphql`, {
           method: 'POST',
@@ -103,10 +103,14 @@ export async function aggregatesBench(): Promise<void> {
           body: JSON.stringify({ query: QUERY, variables: { from: from.toISOString(), to: to.toISOString() } }),
         });
         const body = (await response.json()) as any;
-        timings.push(performance.now() - started);
+        const elapsed = performance.now() - started;
         if (body.errors) throw new Error(JSON.stringify(body.errors));
-        cells = body.data.aggregateMatrix.signalCounts.length;
-      }
+        return { elapsed, cells: body.data.aggregateMatrix.signalCounts.length };
+      };
+      const first = await query();
+      for (let run = 1; run < WARMUP_RUNS; run += 1) await query();
+      const timings: number[] = [];
+      for (let run = 0; run < RUNS; run += 1) timings.push((await query()).elapsed);
       const rawTimings: number[] = [];
       for (let run = 0; run < RAW_RUNS; run += 1) {
         const started = performance.now();
@@ -116,11 +120,12 @@ export async function aggregatesBench(): Promise<void> {
       timings.sort((a, b) => a - b);
       rawTimings.sort((a, b) => a - b);
       const p95 = percentile(timings, 0.95);
-      const rawMedian = percentile(rawTimings, 0.5);
+      const rawFastest = rawTimings[0];
       rows.push(
-        [`${label}: aggregates query p50 / p95 (${RUNS} runs, ${cells} cells)`, `${ms(percentile(timings, 0.5))} / ${ms(p95)}`, `limit p95 100 ms: ${verdict(p95 < 100)}`],
-        [`${label}: GROUP BY over raw signals (median of ${RAW_RUNS}, SQL only)`, ms(rawMedian), 'peer'],
-        [`${label}: raw / rollup p95`, `${(rawMedian / p95).toFixed(1)} x`, `limit 50 x: ${verdict(rawMedian / p95 >= 50)}`],
+        [`${label}: first aggregateMatrix query (${first.cells} cells)`, ms(first.elapsed), 'reads the snapshots into the hub'],
+        [`${label}: aggregateMatrix p50 / p95 (${RUNS} runs after ${WARMUP_RUNS} warm-up)`, `${ms(percentile(timings, 0.5))} / ${ms(p95)}`, `limit p95 100 ms: ${verdict(p95 < 100)}`],
+        [`${label}: GROUP BY over raw signals (faster of ${RAW_RUNS}, SQL only)`, ms(rawFastest), 'peer'],
+        [`${label}: raw / rollup p95`, `${(rawFastest / p95).toFixed(1)} x`, `limit 50 x: ${verdict(rawFastest / p95 >= 50)}`],
       );
     }
     table(`aggregates: hourly cells by region and kind for ${DAYS} days over ${SIGNALS.toLocaleString('en')} signals (bench/aggregates.bench.ts)`, rows);

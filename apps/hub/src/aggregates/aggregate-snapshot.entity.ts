@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Generated, PrimaryColumn } from 'typeorm';
 
 /**
  * One time bucket's cells by kind and region (either may be '*' for all), counting
@@ -6,7 +6,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * prefix, so each viewer reads one row per bucket instead of summing organisation rows.
  * Cells are stored as a key list and a flat count array (signals, organisations,
  * affected users per key) because a 30-day hourly grid is 100k+ cells; `cellLayout`
- * fingerprints the key list so a reader fetches each distinct list once.
+ * fingerprints the key list so a reader fetches each distinct list once; `version` is
+ * new on every refresh, so readers may keep snapshots in memory and re-read only changed ones.
  */
 @Entity('aggregate_snapshot')
 export class AggregateSnapshotEntity {
@@ -27,6 +28,10 @@ export class AggregateSnapshotEntity {
 
   @Column({ name: 'cell_counts', type: 'json' })
   cellCounts: number[];
+
+  @Column({ type: 'bigint' })
+  @Generated('increment')
+  version: string;
 }
 
 /** Buckets whose rollups changed since their snapshot was taken; the next reader refreshes them. */

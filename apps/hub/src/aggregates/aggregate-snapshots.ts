@@ -14,6 +14,10 @@ export interface BucketCells {
 /** A rollup range to refresh: buckets starting in [from, to), or every bucket. */
 export type RefreshRange = { from: Date; to: Date } | 'all';
 
+/** At most about 50 MB: 30 days of hourly snapshots for every label ceiling, with room to spare. */
+const MAX_CACHED_SNAPSHOTS = 8_000;
+const MAX_CACHED_LAYOUTS = 1_000;
+
 const BUCKET_MS: Record<AggregateBucket, number> = { [AggregateBucket.HOUR]: 3_600_000, [AggregateBucket.DAY]: 86_400_000 };
 
 /** SQL for the start of the bucket that a rollup hour falls in (DAY follows the JST calendar day). */
@@ -34,6 +38,11 @@ export function snapshotCellKey(kind: string | null, region: string | null): str
  */
 @Injectable()
 export class AggregateSnapshots {
+  /** Snapshots read recently, least recently used first. */
+  private readonly cached = new Map<string, BucketCells & { version: string }>();
+  /** Key lists by fingerprint, as key -> offset maps. */
+  private readonly layouts = new Map<string, ReadonlyMap<string, number>>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Marks the HOUR and DAY buckets of these rollup hours stale, in the transaction that changed the rollups. */
@@ -96,19 +105,53 @@ export class AggregateSnapshots {
     );
   }
 
-  /** The cells of every bucket in [from, to) counting labels up to `ceiling`, by bucket start (ms); empty buckets are absent. */
+  /**
+   * The cells of every bucket in [from, to) counting labels up to `ceiling`, by bucket
+   * start (ms); empty buckets are absent. Snapshots already in memory at their current
+   * version are not fetched again, so a dashboard re-reading 30 days fetches only the
+   * buckets that changed (usually the current hour and day).
+   */
   async read(bucket: AggregateBucket, ceiling: TlpLabel, from: Date, to: Date): Promise<Map<number, BucketCells>> {
-    // One statement (one snapshot); each distinct key list travels once.
-    const rows: { bucket_start: Date; cell_layout: string; cell_keys: string | null; cell_counts: number[] }[] = await this.dataSource.query(
-      `SELECT bucket_start, cell_layout, cell_counts,
-              CASE WHEN row_number() OVER (PARTITION BY cell_layout ORDER BY bucket_start) = 1 THEN cell_keys END AS cell_keys
-       FROM aggregate_snapshot WHERE bucket = $1 AND tlp_ceiling = $2 AND bucket_start >= $3 AND bucket_start < $4`,
+    const current: { bucket_start: Date; version: string }[] = await this.dataSource.query(
+      `SELECT bucket_start, version FROM aggregate_snapshot WHERE bucket = $1 AND tlp_ceiling = $2 AND bucket_start >= $3 AND bucket_start < $4`,
       [bucket, ceiling, from, to],
     );
-    const layouts = new Map<string, Map<string, number>>();
-    for (const row of rows) {
-      if (row.cell_keys !== null) layouts.set(row.cell_layout, new Map(row.cell_keys.split(',').map((key, index) => [key, index * 3])));
+    const keyOf = (start: Date) => `${bucket} ${ceiling} ${start.getTime()}`;
+    const changed = current.filter((row) => this.cached.get(keyOf(row.bucket_start))?.version !== row.version).map((row) => row.bucket_start);
+    if (changed.length > 0) await this.fetch(bucket, ceiling, changed, keyOf);
+    const cells = new Map<number, BucketCells>();
+    for (const { bucket_start: start } of current) {
+      const key = keyOf(start);
+      const snapshot = this.cached.get(key);
+      if (!snapshot) continue;
+      this.cached.delete(key);
+      this.cached.set(key, snapshot);
+      cells.set(start.getTime(), snapshot);
     }
-    return new Map(rows.map((row) => [row.bucket_start.getTime(), { positions: layouts.get(row.cell_layout)!, counts: row.cell_counts }]));
+    return cells;
+  }
+
+  /** Fetches these snapshots into memory; each distinct key list not yet known travels once. */
+  private async fetch(bucket: AggregateBucket, ceiling: TlpLabel, starts: Date[], keyOf: (start: Date) => string): Promise<void> {
+    const rows: { bucket_start: Date; version: string; cell_layout: string; cell_keys: string | null; cell_counts: number[] }[] = await this.dataSource.query(
+      `SELECT bucket_start, version, cell_layout, cell_counts,
+              CASE WHEN cell_layout <> ALL($4::text[]) AND row_number() OVER (PARTITION BY cell_layout ORDER BY bucket_start) = 1 THEN cell_keys END AS cell_keys
+       FROM aggregate_snapshot WHERE bucket = $1 AND tlp_ceiling = $2 AND bucket_start = ANY($3::timestamptz[])`,
+      [bucket, ceiling, starts, [...this.layouts.keys()]],
+    );
+    for (const row of rows) {
+      if (row.cell_keys !== null) this.layouts.set(row.cell_layout, new Map(row.cell_keys.split(',').map((key, index) => [key, index * 3])));
+    }
+    for (const row of rows) {
+      this.cached.set(keyOf(row.bucket_start), { version: row.version, positions: this.layouts.get(row.cell_layout)!, counts: row.cell_counts });
+    }
+    for (const key of this.cached.keys()) {
+      if (this.cached.size <= MAX_CACHED_SNAPSHOTS) break;
+      this.cached.delete(key);
+    }
+    for (const layout of this.layouts.keys()) {
+      if (this.layouts.size <= MAX_CACHED_LAYOUTS) break;
+      this.layouts.delete(layout);
+    }
   }
 }

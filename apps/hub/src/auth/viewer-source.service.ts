@@ -14,12 +14,12 @@ export class ViewerSourceService implements ViewerSource {
 
   async viewerForToken(claims: AccessTokenClaims): Promise<Viewer | null> {
     if (typeof claims.sub !== 'string' || !isUuid(claims.sub)) return null;
-    const user = await this.users.findActiveWithOrganisation(claims.sub);
-    if (!user?.organisation) return null;
+    const user = await this.users.activeIdentity(claims.sub);
+    if (!user) return null;
     return {
       principal: 'user',
       orgId: user.orgId,
-      orgKind: user.organisation.kind,
+      orgKind: user.orgKind,
       role: user.role,
       scopes: [],
       userId: user.id,

@@ -81,7 +81,6 @@ export class OrganisationsService {
     }
   }
 
-  /** Who registered which ASN, read fresh so organisations created by another hub process count. */
   /** Which organisations registered which ASNs; read once per few seconds, as every publish needs it. */
   asnDirectory(): Promise<AsnDirectoryView> {
     if (!this.directory || Date.now() - this.directory.readAt > ASN_DIRECTORY_TTL_MS) {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PubSubEngine } from 'graphql-subscriptions';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { ConflictException, ForbiddenException, InvalidInputException, NotFoundException } from '@kessetsu/schema';
+import { ConflictException, ForbiddenException, InvalidInputException, NotFoundException, OrgKind, UserRole } from '@kessetsu/schema';
 import { Viewer, canAdministerOrg } from '@kessetsu/auth';
 import { AuditAction, AuditService } from '../audit/audit.service.js';
 import { newId, requireUuid } from '../common/ids.js';
@@ -74,6 +74,15 @@ export class UsersService {
 
   findByEmail(email: string): Promise<UserEntity | null> {
     return this.users.findOne({ where: { email: normaliseEmail(email) }, relations: { organisation: true } });
+  }
+
+  /** What every authenticated request needs of its user: one plain statement on the hot path (no entity hydration). */
+  async activeIdentity(id: string): Promise<{ id: string; orgId: string; role: UserRole; orgKind: OrgKind } | null> {
+    const [row] = await this.users.manager.query(
+      `SELECT u.id, u.org_id AS "orgId", u.role, o.kind AS "orgKind" FROM hub_user u JOIN organisation o ON o.id = u.org_id WHERE u.id = $1 AND u.active`,
+      [id],
+    );
+    return row ?? null;
   }
 
   findActiveWithOrganisation(id: string): Promise<UserEntity | null> {
