@@ -2,9 +2,10 @@ import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
-import { envNumber, ForkedHub, postJson, viewerOf } from './bench-hub.js';
+import { disclosureFor } from '@kessetsu/auth';
+import { envNumber, ForkedHub, percentile, postJson, viewerOf } from './bench-hub.js';
 import type { BenchMember, BenchMemberSpec } from './bench-members.js';
-import { ReceiverFigures, forkReceiver, wallClock } from './fanout-receiver.js';
+import { Subscriber, openSubscriber, openSubscribers } from './live-clients.js';
 
 export const RATE = envNumber('BENCH_RATE', 200);
 export const SECONDS = envNumber('BENCH_SECONDS', 30);
@@ -30,10 +31,29 @@ export const FANOUT_MEMBERS: BenchMemberSpec[] = [
   { name: 'fanout-partner-1', kind: OrgKind.PARTNER, role: UserRole.VIEWER },
 ];
 
-export interface FanoutFigures extends ReceiverFigures {
+export interface FanoutFigures {
   subscribers: number;
   published: number;
+  expected: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  misrouted: number;
+  overDisclosed: number;
+  errors: string[];
+  /** Subscriptions the server ended (too far behind) that the client resumed from its cursor. */
+  resumes: number;
+  p50: number;
+  p95: number;
+  p99: number;
   publishFailures: number;
+}
+
+interface Published {
+  tlp: TlpLabel;
+  publisherOrgId: string;
+  recipientOrgIds: string[];
+  ackedAt: number;
 }
 
 function signalInput(run: string, n: number, tlp: TlpLabel, redRecipient: string) {
@@ -49,6 +69,21 @@ function signalInput(run: string, n: number, tlp: TlpLabel, redRecipient: string
     text: `Drop ${n} seen at the Osaka IX; call 06-1234-5678`,
     trafficDrop: { dropPercent: 10 + (n % 50), peerAsn: 64700 + (n % 20) },
   };
+}
+
+/** Latency samples with undelivered messages counted as slower than any delivered one. */
+function latencyFigures(samples: number[], undelivered: number) {
+  const sorted = [...samples.sort((a, b) => a - b), ...Array<number>(Math.max(0, undelivered)).fill(Number.POSITIVE_INFINITY)];
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99) };
+}
+
+/** Waits up to DRAIN_MS for the expected deliveries, closes the subscribers, and returns how many distinct ones arrived. */
+async function drain(seen: Set<string>[], expected: number, subscribers: Subscriber[]): Promise<number> {
+  const received = () => seen.reduce((sum, set) => sum + set.size, 0);
+  const ends = Date.now() + DRAIN_MS;
+  while (Date.now() < ends && received() < expected) await new Promise((resolve) => setTimeout(resolve, 200));
+  for (const subscriber of subscribers) subscriber.close();
+  return received();
 }
 
 /** How long publishes still in flight after the last one is sent may take before they count as failed. */
@@ -82,46 +117,113 @@ async function paced(total: number, rate: number, publish: (n: number) => Promis
 }
 
 /**
- * The hub side of the fanout bench: `count` subscribers of mixed tiers (in a receiver
- * process) spread over the given hub processes, RATE single-signal publishes per second
- * for SECONDS through the first hub, each delivery checked against the access policy.
+ * The hub side of the fanout bench: `count` subscribers of mixed tiers spread over the
+ * given hub processes, RATE single-signal publishes per second for SECONDS through the
+ * first hub, each delivery checked against the access policy.
  */
 export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], count: number): Promise<FanoutFigures> {
-  const receiver = await forkReceiver({
-    wsUrls: hubs.map((hub) => hub.wsUrl),
-    members: members.map((member) => ({ member, viewer: viewerOf(member) })),
-    count,
-    query: FEED,
+  const published = new Map<string, Published>();
+  const early: { subscriber: number; signal: any; at: number }[] = [];
+  const seen: Set<string>[] = Array.from({ length: count }, () => new Set());
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  let duplicates = 0;
+  let misrouted = 0;
+  let overDisclosed = 0;
+  let delivered = 0;
+  const viewers = members.map(viewerOf);
+  const cursors: (string | null)[] = Array<string | null>(count).fill(null);
+  let resumes = 0;
+  const memberOf = (index: number) => index % members.length;
+
+  const account = (subscriber: number, signal: any, at: number) => {
+    const record = published.get(signal.id);
+    if (!record) {
+      early.push({ subscriber, signal, at });
+      return;
+    }
+    const disclosure = disclosureFor(viewers[memberOf(subscriber)], record);
+    if (!disclosure) misrouted += 1;
+    else if (!disclosure.identity && (signal.sourceRef !== null || signal.publisher.organization !== null || /06-1234-5678/.test(signal.text))) overDisclosed += 1;
+    latencies.push(Math.max(0, at - record.ackedAt));
+  };
+  const receive = (subscriber: number) => (payload: any, at: number) => {
+    const signal = payload?.data?.signalPublished?.signal;
+    if (!signal) {
+      errors.push(JSON.stringify(payload).slice(0, 200));
+      return;
+    }
+    delivered += 1;
+    cursors[subscriber] = payload.data.signalPublished.cursor;
+    if (seen[subscriber].has(signal.id)) {
+      duplicates += 1;
+      return;
+    }
+    seen[subscriber].add(signal.id);
+    account(subscriber, signal, at);
+  };
+
+  const subscribers: Subscriber[] = await openSubscribers(count, (i) =>
+    openSubscriber(
+      {
+        url: hubs[i % hubs.length].wsUrl,
+        token: members[memberOf(i)].token,
+        query: FEED,
+        onNext: receive(i),
+        onError: (error) => errors.push(error),
+        resumeAfter: () => cursors[i],
+        onResume: () => void (resumes += 1),
+      },
+      memberOf(i),
+    ),
+  );
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+
+  /** Each run publishes new sourceRefs: a repeated one would be answered as a duplicate and never fanned out. */
+  const run = randomUUID().slice(0, 8);
+  const publishers = members.filter((member) => member.role === UserRole.PUBLISHER);
+  const redRecipient = members.find((member) => member.kind === OrgKind.CARRIER && member.role === UserRole.VIEWER)!.orgId;
+  let publishFailures = 0;
+  const total = RATE * SECONDS;
+  publishFailures += await paced(total, RATE, async (n) => {
+    const publisher = publishers[n % publishers.length];
+    const tlp = LABELS[n % LABELS.length];
+    const body = await postJson(
+      `${hubs[0].url}/graphql`,
+      { query: PUBLISH, variables: { signals: [signalInput(run, n, tlp, redRecipient)] } },
+      { authorization: `Bearer ${publisher.token}` },
+    );
+    const ackedAt = performance.now();
+    const id = body.data?.publishSignals?.[0]?.signal?.id;
+    if (!id) {
+      publishFailures += 1;
+      return;
+    }
+    published.set(id, { tlp, publisherOrgId: publisher.orgId, recipientOrgIds: tlp === TlpLabel.RED ? [redRecipient] : [], ackedAt });
   });
-  try {
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    /** Each run publishes new sourceRefs: a repeated one would be answered as a duplicate and never fanned out. */
-    const run = randomUUID().slice(0, 8);
-    const publishers = members.filter((member) => member.role === UserRole.PUBLISHER);
-    const redRecipient = members.find((member) => member.kind === OrgKind.CARRIER && member.role === UserRole.VIEWER)!.orgId;
-    let published = 0;
-    let refused = 0;
-    const failed = await paced(RATE * SECONDS, RATE, async (n) => {
-      const publisher = publishers[n % publishers.length];
-      const tlp = LABELS[n % LABELS.length];
-      const body = await postJson(
-        `${hubs[0].url}/graphql`,
-        { query: PUBLISH, variables: { signals: [signalInput(run, n, tlp, redRecipient)] } },
-        { authorization: `Bearer ${publisher.token}` },
-      );
-      const ackedAt = wallClock();
-      const id = body.data?.publishSignals?.[0]?.signal?.id;
-      if (!id) {
-        refused += 1;
-        return;
-      }
-      published += 1;
-      receiver.acked({ id, tlp, publisherOrgId: publisher.orgId, recipientOrgIds: tlp === TlpLabel.RED ? [redRecipient] : [], ackedAt });
-    });
-    return { subscribers: count, published, publishFailures: failed + refused, ...(await receiver.drain(DRAIN_MS)) };
-  } finally {
-    await receiver.stop();
-  }
+  for (const entry of early.splice(0)) account(entry.subscriber, entry.signal, entry.at);
+
+  const expectedPer = subscribers.map((subscriber) => {
+    let expected = 0;
+    for (const record of published.values()) if (disclosureFor(viewers[subscriber.member], record)) expected += 1;
+    return expected;
+  });
+  const expected = expectedPer.reduce((sum, value) => sum + value, 0);
+  const received = await drain(seen, expected, subscribers);
+  return {
+    subscribers: count,
+    published: published.size,
+    expected,
+    delivered,
+    lost: expected - received + misrouted,
+    duplicates,
+    misrouted,
+    overDisclosed,
+    errors,
+    resumes,
+    publishFailures,
+    ...latencyFigures(latencies, expected - received),
+  };
 }
 
 interface BareServer {
@@ -154,31 +256,63 @@ export async function forkBareServer(): Promise<BareServer> {
 export async function runBareFanout(count: number): Promise<FanoutFigures> {
   const bare = await forkBareServer();
   try {
-    const receiver = await forkReceiver({ wsUrls: [bare.wsUrl], members: null, count, query: FEED });
-    try {
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-      let published = 0;
-      let refused = 0;
-      const failed = await paced(RATE * SECONDS, RATE, async (n) => {
-        const id = `bare-${n}`;
-        const input = signalInput('bare', n, LABELS[n % LABELS.length], 'recipient');
-        const event = {
-          cursor: `c${n}`,
-          signal: { id, kind: input.kind, severity: input.severity, tlp: input.tlp, sourceRef: input.sourceRef, text: input.text, regions: input.regions, publisher: { pseudonym: `p-${n % PUBLISHERS}`, organization: { id: `org-${n % PUBLISHERS}`, name: `Carrier ${n % PUBLISHERS}` } } },
-        };
-        const answer = await postJson(`${bare.url}/publish`, { events: [event] });
-        const ackedAt = wallClock();
-        if (!answer.ok) {
-          refused += 1;
-          return;
-        }
-        published += 1;
-        receiver.acked({ id, tlp: input.tlp, publisherOrgId: 'bare', recipientOrgIds: [], ackedAt });
-      });
-      return { subscribers: count, published, publishFailures: failed + refused, ...(await receiver.drain(DRAIN_MS)) };
-    } finally {
-      await receiver.stop();
-    }
+    const acked = new Map<string, number>();
+    const early: { id: string; at: number }[] = [];
+    const seen: Set<string>[] = Array.from({ length: count }, () => new Set());
+    const latencies: number[] = [];
+    const errors: string[] = [];
+    let duplicates = 0;
+    let delivered = 0;
+    const receive = (subscriber: number) => (payload: any, at: number) => {
+      const id = payload?.data?.signalPublished?.signal?.id;
+      if (!id) {
+        errors.push(JSON.stringify(payload).slice(0, 200));
+        return;
+      }
+      delivered += 1;
+      if (seen[subscriber].has(id)) {
+        duplicates += 1;
+        return;
+      }
+      seen[subscriber].add(id);
+      const ackedAt = acked.get(id);
+      if (ackedAt === undefined) early.push({ id, at });
+      else latencies.push(Math.max(0, at - ackedAt));
+    };
+    const subscribers = await openSubscribers(count, (i) =>
+      openSubscriber({ url: bare.wsUrl, token: null, query: FEED, onNext: receive(i), onError: (error) => errors.push(error) }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const total = RATE * SECONDS;
+    let publishFailures = 0;
+    publishFailures += await paced(total, RATE, async (n) => {
+      const id = `bare-${n}`;
+      const input = signalInput('bare', n, LABELS[n % LABELS.length], 'recipient');
+      const event = {
+        cursor: `c${n}`,
+        signal: { id, kind: input.kind, severity: input.severity, tlp: input.tlp, sourceRef: input.sourceRef, text: input.text, regions: input.regions, publisher: { pseudonym: `p-${n % PUBLISHERS}`, organization: { id: `org-${n % PUBLISHERS}`, name: `Carrier ${n % PUBLISHERS}` } } },
+      };
+      const answer = await postJson(`${bare.url}/publish`, { events: [event] });
+      acked.set(id, performance.now());
+      if (!answer.ok) publishFailures += 1;
+    });
+    for (const entry of early.splice(0)) latencies.push(Math.max(0, entry.at - acked.get(entry.id)!));
+    const expected = count * acked.size;
+    const received = await drain(seen, expected, subscribers);
+    return {
+      subscribers: count,
+      published: acked.size,
+      expected,
+      delivered,
+      lost: expected - received,
+      duplicates,
+      misrouted: 0,
+      overDisclosed: 0,
+      errors,
+      resumes: 0,
+      publishFailures,
+      ...latencyFigures(latencies, expected - received),
+    };
   } finally {
     await bare.stop();
   }

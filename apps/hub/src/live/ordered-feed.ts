@@ -17,6 +17,8 @@ export interface OrderedFeedSource<TRecord, TEvent, TFilter> {
   readonly name: string;
   /** The PubSub notice that new records were committed. */
   readonly trigger: HubTrigger;
+  /** The last position a notice announces, when it says (a notice this feed has already passed needs no read). */
+  noticedPosition?(notice: unknown): bigint | null;
   positionOf(record: TRecord): bigint;
   maxPosition(): Promise<bigint>;
   /** Every record committed after a position, in order (the pump filters per subscriber). */
@@ -70,6 +72,8 @@ interface Subscriber<TEvent, TFilter> {
 export class OrderedFeed<TRecord, TEvent, TFilter> {
   private readonly subscribers = new Set<Subscriber<TEvent, TFilter>>();
   private highWater = 0n;
+  /** Records this process committed, offered before they are read back (see offer). */
+  private offered: TRecord[] = [];
   private readonly pump: WakeablePump;
 
   constructor(
@@ -80,6 +84,10 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
       name: source.name,
       pubsub: options.pubsub,
       trigger: source.trigger,
+      isPassed: (notice) => {
+        const position = source.noticedPosition?.(notice) ?? null;
+        return position !== null && position <= this.highWater;
+      },
       pollMs: options.pollMs,
       logger: options.logger,
     });
@@ -158,40 +166,70 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
     }, close);
   }
 
+  /**
+   * Records this process has just committed, in position order. When they directly
+   * follow what the feed has delivered, nothing else can have committed in between
+   * (positions follow commit order), so they are delivered without the notice and
+   * read-back round trips; otherwise the pump reads from the database as usual.
+   */
+  offer(records: readonly TRecord[]): void {
+    this.offered.push(...records);
+    this.offered.sort((a, b) => (this.source.positionOf(a) < this.source.positionOf(b) ? -1 : 1));
+    this.pump.wake();
+  }
+
+  /** The offered records if they continue the delivered positions without a gap; null to read from the database. */
+  private takeOffered(): TRecord[] | null {
+    const offered = this.offered.filter((record) => this.source.positionOf(record) > this.highWater);
+    this.offered = [];
+    const continues = offered.length > 0 && offered.every((record, index) => this.source.positionOf(record) === this.highWater + BigInt(index + 1));
+    return continues ? offered : null;
+  }
+
   private async deliverCommitted(): Promise<void> {
     if (this.subscribers.size === 0) {
+      this.offered = [];
       this.highWater = await this.source.maxPosition();
+      return;
+    }
+    const offered = this.takeOffered();
+    if (offered) {
+      await this.deliver(offered);
       return;
     }
     for (;;) {
       const records = await this.source.committedAfter(this.highWater, PUMP_BATCH);
       if (records.length === 0) return;
-      await this.source.prepare(records);
-      const restricted = new Map<Subscriber<TEvent, TFilter>, ReadRecord[]>();
-      for (const record of records) {
-        const position = this.source.positionOf(record);
-        const shaped = new Map<string, TEvent>();
-        const decided = new Map<string, TEvent | null>();
-        const read = this.source.readRecord(record);
-        const audited = isAuditedRead(read.tlp);
-        for (const subscriber of this.subscribers) {
-          let event = decided.get(subscriber.audienceKey);
-          if (event === undefined) {
-            event = this.source.eventFor(subscriber.viewer, subscriber.filter, record, shaped);
-            decided.set(subscriber.audienceKey, event);
-          }
-          if (!event) continue;
-          subscriber.queue.push({ position, event });
-          if (!audited) continue;
-          const reads = restricted.get(subscriber);
-          if (reads) reads.push(read);
-          else restricted.set(subscriber, [read]);
-        }
-        this.highWater = position;
-      }
-      if (restricted.size > 0) this.auditReads([...restricted].map(([subscriber, records]) => ({ viewer: subscriber.viewer, records })));
+      await this.deliver(records);
       if (records.length < PUMP_BATCH) return;
     }
+  }
+
+  private async deliver(records: readonly TRecord[]): Promise<void> {
+    await this.source.prepare(records);
+    const restricted = new Map<Subscriber<TEvent, TFilter>, ReadRecord[]>();
+    for (const record of records) {
+      const position = this.source.positionOf(record);
+      const shaped = new Map<string, TEvent>();
+      const decided = new Map<string, TEvent | null>();
+      const read = this.source.readRecord(record);
+      const audited = isAuditedRead(read.tlp);
+      for (const subscriber of this.subscribers) {
+        let event = decided.get(subscriber.audienceKey);
+        if (event === undefined) {
+          event = this.source.eventFor(subscriber.viewer, subscriber.filter, record, shaped);
+          decided.set(subscriber.audienceKey, event);
+        }
+        if (!event) continue;
+        subscriber.queue.push({ position, event });
+        if (!audited) continue;
+        const reads = restricted.get(subscriber);
+        if (reads) reads.push(read);
+        else restricted.set(subscriber, [read]);
+      }
+      this.highWater = position;
+    }
+    if (restricted.size > 0) this.auditReads([...restricted].map(([subscriber, records]) => ({ viewer: subscriber.viewer, records })));
   }
 
   /** Restricted records shown to viewers outside their owners go to the audit log; delivery does not wait for it. */

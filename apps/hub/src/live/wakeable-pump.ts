@@ -7,6 +7,8 @@ export interface WakeablePumpOptions {
   pubsub: PubSubEngine;
   /** The notice that there is new work. */
   trigger: HubTrigger;
+  /** Whether a notice announces work already done (then it does not wake the pump). */
+  isPassed?(notice: unknown): boolean;
   /** Also run this often, for notices that were lost. */
   pollMs: number;
   logger: Logger;
@@ -29,7 +31,13 @@ export class WakeablePump {
   ) {}
 
   async start(): Promise<void> {
-    this.subscription = await this.options.pubsub.subscribe(this.options.trigger, () => this.wake(), {});
+    this.subscription = await this.options.pubsub.subscribe(
+      this.options.trigger,
+      (notice: unknown) => {
+        if (!this.options.isPassed?.(notice)) this.wake();
+      },
+      {},
+    );
     this.pollTimer = setInterval(() => this.wake(), this.options.pollMs);
     this.pollTimer.unref();
   }

@@ -8,14 +8,13 @@ import { encodeCursor } from '../common/cursor.js';
 import { ROOT_LOGGER } from '../common/logger.js';
 import { OrderedFeed, OrderedFeedSource } from '../live/ordered-feed.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
+import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent } from '../pubsub/hub-events.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
 import { signalMatchesFilter } from './signal-filter.js';
 import { SignalFeedEvent } from './signal.model.js';
 import { SignalPresenter } from './signal-presenter.js';
 import { SignalStore } from './signal-store.js';
-import { SIGNAL_FEED } from './signals.service.js';
-import { StoredSignal, signalReadRecord } from './stored-signal.js';
+import { SIGNAL_FEED, StoredSignal, signalReadRecord } from './stored-signal.js';
 
 type Filter = SignalFilter | null | undefined;
 
@@ -56,6 +55,16 @@ export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, O
 
   subscribe(viewer: Viewer, filter: Filter, afterSequence?: bigint): AsyncIterableIterator<SignalFeedEvent> {
     return this.feed.subscribe(viewer, filter, afterSequence);
+  }
+
+  /** Signals this process has just committed (see OrderedFeed.offer). */
+  offer(signals: readonly StoredSignal[]): void {
+    this.feed.offer(signals);
+  }
+
+  noticedPosition(notice: unknown): bigint | null {
+    const maxSequence = (notice as Partial<SignalsCommittedEvent> | null)?.maxSequence;
+    return typeof maxSequence === 'string' && /^\d+$/.test(maxSequence) ? BigInt(maxSequence) : null;
   }
 
   positionOf(signal: StoredSignal): bigint {

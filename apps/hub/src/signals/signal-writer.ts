@@ -16,6 +16,7 @@ import { OrganisationsService } from '../organisations/organisations.service.js'
 import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent } from '../pubsub/hub-events.js';
 import type { SignalDetailsRecord } from './signal-details.js';
 import { NewSignalRow, SignalStore } from './signal-store.js';
+import { SignalFeedService } from './signal-feed.service.js';
 import type { PendingSignal, StoredSignal } from './stored-signal.js';
 
 /** Larger requests are audited by count only, to keep the log readable. */
@@ -59,6 +60,7 @@ export class SignalWriter {
     private readonly aggregates: AggregatesService,
     private readonly organisations: OrganisationsService,
     private readonly audit: AuditService,
+    private readonly feed: SignalFeedService,
     private readonly metrics: MetricsService,
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
@@ -157,6 +159,7 @@ export class SignalWriter {
   private announce(inserted: StoredSignal[], touched: StoredIncident[]): void {
     for (const signal of inserted) this.metrics.signalsPublished.inc({ kind: signal.kind });
     const maxSequence = inserted.reduce((max, signal) => (signal.sequence > max ? signal.sequence : max), 0n);
+    this.feed.offer(inserted);
     const notices: [HubTrigger, object][] = [[HubTrigger.SIGNALS_COMMITTED, { maxSequence: maxSequence.toString() } satisfies SignalsCommittedEvent]];
     if (touched.length > 0) notices.push([HubTrigger.INCIDENTS_CHANGED, {}]);
     for (const [trigger, payload] of notices) {

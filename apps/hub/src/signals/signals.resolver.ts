@@ -5,7 +5,8 @@ import { SignalFilter } from './dto/signal-filter.input.js';
 import { SignalInput } from './dto/signal.input.js';
 import { PublishedSignal, SignalConnection, SignalFeedEvent, SignalView } from './signal.model.js';
 import { SignalFeedService } from './signal-feed.service.js';
-import { SIGNAL_FEED, SignalsService } from './signals.service.js';
+import { SignalsService } from './signals.service.js';
+import { SIGNAL_FEED } from './stored-signal.js';
 
 @Resolver(() => SignalView)
 export class SignalsResolver {

@@ -16,9 +16,8 @@ import { SignalPresenter } from './signal-presenter.js';
 import { NewSignalRow, SignalStore } from './signal-store.js';
 import { SignalWriter } from './signal-writer.js';
 import { validateSignalBatchYielding } from './signal-validation.js';
-import { signalReadRecord } from './stored-signal.js';
+import { SIGNAL_FEED, signalReadRecord } from './stored-signal.js';
 
-export const SIGNAL_FEED = 'signal';
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
 

@@ -2,6 +2,9 @@ import type { Severity, SignalKind, TlpLabel } from '@kessetsu/schema';
 import type { ReadRecord } from '../audit/audit.service.js';
 import type { SignalDetailsRecord } from './signal-details.js';
 
+/** Names signal positions: the signal feed, its metrics, and the cursors of signal pages and feeds. */
+export const SIGNAL_FEED = 'signal';
+
 /** A committed signal as read back from the database. */
 export interface StoredSignal {
   id: string;
