@@ -80,7 +80,7 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
     private readonly source: OrderedFeedSource<TRecord, TEvent, TFilter>,
     private readonly options: OrderedFeedOptions,
   ) {
-    this.pump = new WakeablePump(() => this.deliverCommitted(), {
+    this.pump = new WakeablePump((noticed) => this.deliverCommitted(noticed), {
       name: source.name,
       pubsub: options.pubsub,
       trigger: source.trigger,
@@ -175,7 +175,7 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
   offer(records: readonly TRecord[]): void {
     this.offered.push(...records);
     this.offered.sort((a, b) => (this.source.positionOf(a) < this.source.positionOf(b) ? -1 : 1));
-    this.pump.wake();
+    this.pump.wake(false);
   }
 
   /** The offered records if they continue the delivered positions without a gap; null to read from the database. */
@@ -186,17 +186,16 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
     return continues ? offered : null;
   }
 
-  private async deliverCommitted(): Promise<void> {
+  /** `noticed`: a notice or the poll asked for this run, so others may have committed too and the database is read. */
+  private async deliverCommitted(noticed: boolean): Promise<void> {
     if (this.subscribers.size === 0) {
       this.offered = [];
       this.highWater = await this.source.maxPosition();
       return;
     }
     const offered = this.takeOffered();
-    if (offered) {
-      await this.deliver(offered);
-      return;
-    }
+    if (offered) await this.deliver(offered);
+    if (offered && !noticed) return;
     for (;;) {
       const records = await this.source.committedAfter(this.highWater, PUMP_BATCH);
       if (records.length === 0) return;

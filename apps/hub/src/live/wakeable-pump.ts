@@ -17,16 +17,18 @@ export interface WakeablePumpOptions {
 /**
  * Runs one job at a time whenever a PubSub notice arrives or the poll interval
  * passes; a wake during a run makes it go round once more, so no notice is lost
- * and runs never overlap.
+ * and runs never overlap. The job learns whether any wake since its last start came
+ * from a notice or the poll (work elsewhere) rather than only from this process.
  */
 export class WakeablePump {
   private running: Promise<void> | null = null;
   private wakeAgain = false;
+  private noticed = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private subscription: number | null = null;
 
   constructor(
-    private readonly job: () => Promise<void>,
+    private readonly job: (noticed: boolean) => Promise<void>,
     private readonly options: WakeablePumpOptions,
   ) {}
 
@@ -48,18 +50,22 @@ export class WakeablePump {
     await this.running;
   }
 
-  wake(): void {
+  /** `noticed` is false for work this process hands itself (it knows what it is). */
+  wake(noticed = true): void {
+    this.noticed ||= noticed;
     if (this.running) {
       this.wakeAgain = true;
       return;
     }
-    this.running = this.job()
+    const fromNotice = this.noticed;
+    this.noticed = false;
+    this.running = this.job(fromNotice)
       .catch((error: unknown) => this.options.logger.error({ err: error, feed: this.options.name }, 'live feed pump failed; will retry on next wake'))
       .finally(() => {
         this.running = null;
         if (this.wakeAgain) {
           this.wakeAgain = false;
-          this.wake();
+          this.wake(false);
         }
       });
   }
