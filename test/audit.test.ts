@@ -67,6 +67,31 @@ describe('append-only audit log', () => {
     throw new Error('live delivery of an AMBER_STRICT signal was not audited');
   });
 
+  it('records AMBER_STRICT incidents delivered on the live incident feed, once per subscriber', async () => {
+    const updates = `subscription { incidentUpdated { incident { id signals { id } } } }`;
+    const feeds = [await subscribe(hub.wsUrl, { token: m.ministry.token }, updates), await subscribe(hub.wsUrl, { token: m.ministry.token }, updates)];
+    const published = await graphqlOk(hub.url, PUBLISH, { signals: [trafficDrop({ tlp: 'AMBER_STRICT', regions: ['44'] })] }, { token: m.carrier.token });
+    const signalId = published.publishSignals[0].signal.id;
+    const incidentOf = (events: any[]) =>
+      events.find((event) => event.incidentUpdated.incident.signals.some((s: any) => s.id === signalId))?.incidentUpdated.incident.id;
+    for (let waited = 0; waited < 5000 && !feeds.every((feed) => incidentOf(feed.events)); waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const incidentId = incidentOf(feeds[0].events);
+    expect(incidentId).toBeDefined();
+    expect(incidentOf(feeds[1].events)).toBe(incidentId);
+    await Promise.all(feeds.map((feed) => feed.dispose()));
+    for (let waited = 0; waited < 5000; waited += 100) {
+      const audited = (await events('RESTRICTED_READ')).filter((event: any) => event.targetType === 'incident' && event.targetIds.includes(incidentId));
+      if (audited.length >= 2) {
+        expect(audited.every((event: any) => event.actorOrgId === m.ministry.org.id)).toBe(true);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('live deliveries of an AMBER_STRICT incident were not audited per subscriber');
+  });
+
   it('records restricted advisories and incidents shown to organisations outside them', async () => {
     const advisory = await graphqlOk(
       hub.url,
