@@ -81,8 +81,8 @@ export class AggregateSnapshots {
     if (cleared.length === 0) return;
     const starts = cleared.map((row) => row.bucket_start);
     const times = starts.map((start) => start.getTime());
-    const hoursFrom = new Date(Math.min(...times));
-    const hoursTo = new Date(Math.max(...times) + BUCKET_MS[bucket]);
+    const hoursFrom = new Date(times.reduce((min, time) => Math.min(min, time)));
+    const hoursTo = new Date(times.reduce((max, time) => Math.max(max, time)) + BUCKET_MS[bucket]);
     await manager.query(`DELETE FROM aggregate_snapshot WHERE bucket = $1 AND bucket_start = ANY($2::timestamptz[])`, [bucket, starts]);
     await manager.query(
       `INSERT INTO aggregate_snapshot (bucket, tlp_ceiling, bucket_start, cell_layout, cell_keys, cell_counts)
