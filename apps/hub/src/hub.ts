@@ -14,6 +14,8 @@ import { MetricsService } from './metrics/metrics.service.js';
 import { SeedService } from './seed/seed.service.js';
 
 export const MAX_REQUEST_BODY = '16mb';
+/** How long an idle keep-alive connection is kept (see where it is set). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface RunningHub {
   app: INestApplication;
@@ -42,6 +44,12 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   await app.init();
   const seed = app.get(SeedService);
   await seed.bootstrapAdmin();
+  // Idle keep-alive sockets stay open longer than clients and proxies keep theirs (undici reuses
+  // a socket until the server's advertised timeout; load balancers commonly idle out at 60 s), so the
+  // hub is not the side that closes a socket a client is just reusing (ECONNRESET on the client).
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   await app.listen(config.PORT, config.HUB_HOST);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
