@@ -156,22 +156,8 @@ export const verdict = (met: boolean) => (met ? 'met' : '**NOT met**');
 /** Keep-alive connections shared by a bench's publishers: requests queue here instead of opening sockets without bound. */
 const publishAgent = new Agent({ keepAlive: true, maxSockets: 16 });
 
-/**
- * POSTs JSON and returns the parsed answer, over the bench's bounded connection pool.
- * A keep-alive socket the server closed while this process was too busy to notice fails
- * with ECONNRESET before any answer; that request is sent once more on a fresh socket
- * (every bench request is idempotent: publishes carry their sourceRef).
- */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
-  try {
-    return await postJsonOnce(url, body, headers);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET') throw error;
-    return postJsonOnce(url, body, headers);
-  }
-}
-
-function postJsonOnce(url: string, body: unknown, headers: Record<string, string>): Promise<any> {
+/** POSTs JSON and returns the parsed answer, over the bench's bounded connection pool. */
+export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const request = httpRequest(

@@ -16,7 +16,7 @@ export function correctnessRows(figures: FanoutFigures): [string, string, string
   ];
 }
 
-const latency = (value: number) => (Number.isFinite(value) ? ms(value) : 'undelivered');
+export const latency = (value: number) => (Number.isFinite(value) ? ms(value) : 'undelivered');
 
 /** graphql-ws subscribers of mixed tiers: the hub (filtered, one execution per visibility class) vs a bare graphql-ws server. */
 export async function fanoutBench(): Promise<void> {

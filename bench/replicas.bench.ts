@@ -1,8 +1,6 @@
-import { benchDatabase, forkBenchHub, ms, table, verdict } from './bench-hub.js';
-import { FANOUT_SIZES, correctnessRows } from './fanout.bench.js';
+import { benchDatabase, forkBenchHub, table, verdict } from './bench-hub.js';
+import { FANOUT_SIZES, correctnessRows, latency } from './fanout.bench.js';
 import { FANOUT_MEMBERS, RATE, SECONDS, runHubFanout } from './fanout-run.js';
-
-const latency = (value: number) => (Number.isFinite(value) ? ms(value) : 'undelivered');
 
 /** The fanout bench with subscribers split across two hub processes on one database, beside the single-process figure. */
 export async function replicasBench(): Promise<void> {

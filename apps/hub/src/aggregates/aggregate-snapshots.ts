@@ -25,6 +25,19 @@ export function bucketStartSql(bucket: AggregateBucket, hour: string): string {
   return bucket === AggregateBucket.HOUR ? hour : `(date_trunc('day', ${hour} AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'Asia/Tokyo')`;
 }
 
+/**
+ * SQL marking stale the HOUR and DAY buckets of the hours in `hours` (a relation with an
+ * `hour` column), for the statement that changes the rollups. DO UPDATE (not DO NOTHING)
+ * takes the row lock, so a refresh clearing the row waits for the publishing transaction.
+ */
+export function markStaleSql(hours: string): string {
+  return `INSERT INTO aggregate_stale (bucket, bucket_start)
+    SELECT DISTINCT b.bucket, b.bucket_start FROM ${hours} AS h
+      CROSS JOIN LATERAL (VALUES ('${AggregateBucket.HOUR}', ${bucketStartSql(AggregateBucket.HOUR, 'h.hour')}),
+                                 ('${AggregateBucket.DAY}', ${bucketStartSql(AggregateBucket.DAY, 'h.hour')})) AS b(bucket, bucket_start)
+    ON CONFLICT (bucket, bucket_start) DO UPDATE SET changed_at = now()`;
+}
+
 /** The key of a cell in a bucket: '*' stands for every kind or every region. */
 export function snapshotCellKey(kind: string | null, region: string | null): string {
   return `${kind ?? '*'} ${region ?? '*'}`;
@@ -44,20 +57,6 @@ export class AggregateSnapshots {
   private readonly layouts = new Map<string, ReadonlyMap<string, number>>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** Marks the HOUR and DAY buckets of these rollup hours stale, in the transaction that changed the rollups. */
-  async markStale(manager: EntityManager, hours: Date[]): Promise<void> {
-    if (hours.length === 0) return;
-    // DO UPDATE (not DO NOTHING) takes the row lock, so a refresh clearing this row waits for this transaction.
-    await manager.query(
-      `INSERT INTO aggregate_stale AS s (bucket, bucket_start)
-       SELECT DISTINCT bucket, bucket_start FROM unnest($1::timestamptz[]) AS h(hour)
-         CROSS JOIN LATERAL (VALUES ('${AggregateBucket.HOUR}', ${bucketStartSql(AggregateBucket.HOUR, 'h.hour')}),
-                                    ('${AggregateBucket.DAY}', ${bucketStartSql(AggregateBucket.DAY, 'h.hour')})) AS b(bucket, bucket_start)
-       ON CONFLICT (bucket, bucket_start) DO UPDATE SET changed_at = now()`,
-      [hours],
-    );
-  }
 
   /** Brings the snapshots of stale buckets in the range up to date. */
   async refresh(bucket: AggregateBucket, range: { from: Date; to: Date }): Promise<void> {

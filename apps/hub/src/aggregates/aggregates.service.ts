@@ -7,7 +7,7 @@ import { HubConfig } from '../config/hub-config.js';
 import { SqlParams } from '../common/sql-params.js';
 import { AggregateBucket, AggregateDimension, AggregatesArgs } from './dto/aggregates.args.js';
 import { AggregateCell, AggregateMatrixView, AggregatesView } from './aggregate.model.js';
-import { AggregateSnapshots, BucketCells, bucketStartSql, snapshotCellKey } from './aggregate-snapshots.js';
+import { AggregateSnapshots, BucketCells, bucketStartSql, markStaleSql, snapshotCellKey } from './aggregate-snapshots.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -64,21 +64,21 @@ export class AggregatesService {
   /** Adds newly stored signals to the rollups, inside their publishing transaction. */
   async record(manager: EntityManager, signalIds: string[]): Promise<void> {
     if (signalIds.length === 0) return;
-    await this.snapshots.markStale(manager, await this.rollUp(manager, 's.id = ANY($1::uuid[])', [signalIds]));
+    await this.rollUp(manager, 's.id = ANY($1::uuid[])', [signalIds]);
   }
 
   /** Recomputes every rollup and snapshot from the stored signals (after a bulk load, or to repair them). */
   async rebuild(): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query('DELETE FROM signal_rollup; DELETE FROM aggregate_snapshot; DELETE FROM aggregate_stale');
-      await this.snapshots.markStale(manager, await this.rollUp(manager, 'true', []));
+      await this.rollUp(manager, 'true', []);
       for (const bucket of Object.values(AggregateBucket)) await this.snapshots.refreshIn(manager, bucket, 'all');
     });
   }
 
-  /** Adds the signals matching the condition to the rollups; returns the hours that changed. */
-  private async rollUp(manager: EntityManager, signalCondition: string, params: unknown[]): Promise<Date[]> {
-    const hours: { hour: Date }[] = await manager.query(
+  /** Adds the signals matching the condition to the rollups and marks the buckets they touch stale, in one statement. */
+  private async rollUp(manager: EntityManager, signalCondition: string, params: unknown[]): Promise<void> {
+    await manager.query(
       `WITH rolled AS (
          INSERT INTO signal_rollup AS r (hour, kind, region, service, tlp, org_id, signal_count, affected_users)
          SELECT date_trunc('hour', s.observed_start), s.kind, region, COALESCE(s.service, '${NO_SERVICE}'), s.tlp, s.org_id,
@@ -89,10 +89,9 @@ export class AggregatesService {
          ON CONFLICT (hour, kind, region, service, tlp, org_id) DO UPDATE
            SET signal_count = r.signal_count + excluded.signal_count, affected_users = r.affected_users + excluded.affected_users
          RETURNING hour)
-       SELECT DISTINCT hour FROM rolled`,
+       ${markStaleSql('rolled')}`,
       params,
     );
-    return hours.map((row) => row.hour);
   }
 
   async aggregates(viewer: Viewer, args: AggregatesArgs): Promise<AggregatesView> {

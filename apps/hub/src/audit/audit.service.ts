@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { InvalidInputException, TlpLabel } from '@kessetsu/schema';
 import type { Viewer } from '@kessetsu/auth';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { newId } from '../common/ids.js';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from '../common/logger.js';
 import { AuditEventConnection } from './audit-event.model.js';
 
 /** A record shown to a viewer, as far as the audit of restricted reads needs it. */
@@ -45,7 +47,13 @@ export function isAuditedRead(tlp: string): boolean {
 /** Writes the append-only audit log and lets the ministry read it. */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /** Live-feed deliveries of restricted records not yet written (see recordLiveRead), by record type and viewer. */
+  private liveReads = new Map<string, Map<Viewer, ReadRecord[]>>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
 
   /** Records an action; pass the transaction's manager so the entry commits with the change. */
   async record(
@@ -89,8 +97,33 @@ export class AuditService {
     return this.recordRestrictedReadsMany(targetType, [{ viewer, records }]);
   }
 
-  /** The same for many viewers at once, in one statement (a live feed's delivery run). */
-  async recordRestrictedReadsMany(targetType: string, reads: { viewer: Viewer; records: ReadRecord[] }[]): Promise<void> {
+  /**
+   * A record just delivered to a viewer on a live feed. The deliveries of one turn of the
+   * event loop (one delivery run to many subscribers) are written in one insert per record
+   * type, per subscriber as now; delivery does not wait for it.
+   */
+  recordLiveRead(targetType: string, viewer: Viewer, record: ReadRecord): void {
+    if (!isAuditedRead(record.tlp)) return;
+    if (this.liveReads.size === 0) setImmediate(() => this.flushLiveReads());
+    let byViewer = this.liveReads.get(targetType);
+    if (!byViewer) this.liveReads.set(targetType, (byViewer = new Map()));
+    const records = byViewer.get(viewer);
+    if (records) records.push(record);
+    else byViewer.set(viewer, [record]);
+  }
+
+  private flushLiveReads(): void {
+    const pending = this.liveReads;
+    this.liveReads = new Map();
+    for (const [targetType, byViewer] of pending) {
+      this.recordRestrictedReadsMany(targetType, [...byViewer].map(([viewer, records]) => ({ viewer, records }))).catch((error: unknown) =>
+        this.logger.error({ err: error, targetType }, 'could not audit live-feed deliveries'),
+      );
+    }
+  }
+
+  /** The same for many viewers at once, in one statement. */
+  private async recordRestrictedReadsMany(targetType: string, reads: { viewer: Viewer; records: ReadRecord[] }[]): Promise<void> {
     const entries = reads.flatMap(({ viewer, records }) => {
       const targetIds = records
         .filter((record) => isAuditedRead(record.tlp) && !record.ownerOrgIds.includes(viewer.orgId ?? ''))

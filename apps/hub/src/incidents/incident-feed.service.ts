@@ -4,7 +4,7 @@ import { PubSubEngine } from 'graphql-subscriptions';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { Viewer, viewerTokens } from '@kessetsu/auth';
-import { AuditService, ReadRecord, isAuditedRead } from '../audit/audit.service.js';
+import { AuditService } from '../audit/audit.service.js';
 import { HubConfig } from '../config/hub-config.js';
 import { encodeCursor } from '../common/cursor.js';
 import { ROOT_LOGGER } from '../common/logger.js';
@@ -129,8 +129,6 @@ class CoalescingSubscriber {
 @Injectable()
 export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown {
   private readonly subscribers = new Set<CoalescingSubscriber>();
-  /** Restricted deliveries not yet written to the audit log (see auditDelivery). */
-  private pendingAudit: { viewer: Viewer; records: ReadRecord[] }[] = [];
   private highWater = 0n;
   private readonly pump: WakeablePump;
 
@@ -160,14 +158,13 @@ export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown 
   async onApplicationShutdown(): Promise<void> {
     for (const subscriber of this.subscribers) subscriber.close();
     await this.pump.stop();
-    this.flushAudit();
   }
 
   /** With `afterRevision`, first the latest state of every incident changed since then, then live. */
   subscribe(viewer: Viewer, filter: IncidentFilter | null | undefined, afterRevision?: bigint): AsyncIterableIterator<IncidentUpdate> {
     const shape = (incident: StoredIncident) => {
       const view = incidentMatchesFilter(incident, filter) ? this.presenter.present(viewer, incident) : null;
-      if (view) this.auditDelivery(viewer, incident);
+      if (view) this.audit.recordLiveRead('incident', viewer, incidentReadRecord(incident));
       return view;
     };
     const subscriber = new CoalescingSubscriber(viewer, filter, afterRevision ?? this.highWater, this.config.HUB_FEED_MAX_BACKLOG, shape);
@@ -197,26 +194,6 @@ export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown 
       const entry = await subscriber.queue.next();
       return entry.done ? close() : entry;
     }, close);
-  }
-
-  /**
-   * Restricted incidents shown to viewers outside their participants go to the audit log,
-   * collected over one turn of the event loop (one delivery to many subscribers) into one insert.
-   */
-  private auditDelivery(viewer: Viewer, incident: StoredIncident): void {
-    const read = incidentReadRecord(incident);
-    if (!isAuditedRead(read.tlp)) return;
-    if (this.pendingAudit.length === 0) setImmediate(() => this.flushAudit());
-    this.pendingAudit.push({ viewer, records: [read] });
-  }
-
-  private flushAudit(): void {
-    const reads = this.pendingAudit;
-    this.pendingAudit = [];
-    if (reads.length === 0) return;
-    this.audit
-      .recordRestrictedReadsMany('incident', reads)
-      .catch((error: unknown) => this.logger.error({ err: error }, 'could not audit incident deliveries'));
   }
 
   private async replay(subscriber: CoalescingSubscriber, afterRevision: bigint): Promise<void> {

@@ -146,7 +146,7 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
         }
         replayed = await this.source.replay(viewer, filter, position, REPLAY_PAGE);
         await this.source.prepare(replayed);
-        if (replayed.length > 0) this.auditReads([{ viewer, records: replayed.map((record) => this.source.readRecord(record)) }]);
+        for (const record of replayed) this.options.audit.recordLiveRead(this.source.auditTarget, viewer, this.source.readRecord(record));
         replayExhausted = replayed.length < REPLAY_PAGE;
       }
       return null;
@@ -206,7 +206,6 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
 
   private async deliver(records: readonly TRecord[]): Promise<void> {
     await this.source.prepare(records);
-    const restricted = new Map<Subscriber<TEvent, TFilter>, ReadRecord[]>();
     for (const record of records) {
       const position = this.source.positionOf(record);
       const shaped = new Map<string, TEvent>();
@@ -221,20 +220,9 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
         }
         if (!event) continue;
         subscriber.queue.push({ position, event });
-        if (!audited) continue;
-        const reads = restricted.get(subscriber);
-        if (reads) reads.push(read);
-        else restricted.set(subscriber, [read]);
+        if (audited) this.options.audit.recordLiveRead(this.source.auditTarget, subscriber.viewer, read);
       }
       this.highWater = position;
     }
-    if (restricted.size > 0) this.auditReads([...restricted].map(([subscriber, records]) => ({ viewer: subscriber.viewer, records })));
-  }
-
-  /** Restricted records shown to viewers outside their owners go to the audit log; delivery does not wait for it. */
-  private auditReads(reads: { viewer: Viewer; records: ReadRecord[] }[]): void {
-    this.options.audit
-      .recordRestrictedReadsMany(this.source.auditTarget, reads)
-      .catch((error: unknown) => this.options.logger.error({ err: error, feed: this.source.name }, 'could not audit live-feed deliveries'));
   }
 }
