@@ -8,6 +8,7 @@ import { SqlParams } from '../common/sql-params.js';
 import { AggregateBucket, AggregateDimension, AggregatesArgs } from './dto/aggregates.args.js';
 import { AggregateCell, AggregateMatrixView, AggregatesView } from './aggregate.model.js';
 import { AggregateSnapshots, BucketCells, bucketStartSql, markStaleSql, snapshotCellKey } from './aggregate-snapshots.js';
+import { Statement, statement } from '../database/statements.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -62,36 +63,19 @@ export class AggregatesService {
   ) {}
 
   /** Adds newly stored signals to the rollups, inside their publishing transaction. */
-  async record(manager: EntityManager, signalIds: string[]): Promise<void> {
-    if (signalIds.length === 0) return;
-    await this.rollUp(manager, 's.id = ANY($1::uuid[])', [signalIds]);
+  /** Adds the signals (stored earlier in the caller's transaction) to the rollups and marks their buckets stale. */
+  recordStatement(signalIds: string[]): Statement | null {
+    return signalIds.length === 0 ? null : rollUp('s.id = ANY($1::uuid[])', [signalIds]);
   }
 
   /** Recomputes every rollup and snapshot from the stored signals (after a bulk load, or to repair them). */
   async rebuild(): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query('DELETE FROM signal_rollup; DELETE FROM aggregate_snapshot; DELETE FROM aggregate_stale');
-      await this.rollUp(manager, 'true', []);
+      const all = rollUp('true', []);
+      await manager.query(all.text, all.values);
       for (const bucket of Object.values(AggregateBucket)) await this.snapshots.refreshIn(manager, bucket, 'all');
     });
-  }
-
-  /** Adds the signals matching the condition to the rollups and marks the buckets they touch stale, in one statement. */
-  private async rollUp(manager: EntityManager, signalCondition: string, params: unknown[]): Promise<void> {
-    await manager.query(
-      `WITH rolled AS (
-         INSERT INTO signal_rollup AS r (hour, kind, region, service, tlp, org_id, signal_count, affected_users)
-         SELECT date_trunc('hour', s.observed_start), s.kind, region, COALESCE(s.service, '${NO_SERVICE}'), s.tlp, s.org_id,
-                count(*), COALESCE(sum((s.details->>'affectedUsers')::bigint), 0)
-         FROM signal s CROSS JOIN LATERAL unnest(s.regions || '{${ALL_REGIONS}}'::text[]) AS region
-         WHERE ${signalCondition} AND s.kind <> 'MAINTENANCE'
-         GROUP BY 1, 2, 3, 4, 5, 6
-         ON CONFLICT (hour, kind, region, service, tlp, org_id) DO UPDATE
-           SET signal_count = r.signal_count + excluded.signal_count, affected_users = r.affected_users + excluded.affected_users
-         RETURNING hour)
-       ${markStaleSql('rolled')}`,
-      params,
-    );
   }
 
   async aggregates(viewer: Viewer, args: AggregatesArgs): Promise<AggregatesView> {
@@ -251,4 +235,22 @@ function bucketStartsIn(from: Date, to: Date, bucket: AggregateBucket): Date[] {
   const starts: Date[] = [];
   for (let t = from.getTime(); t < to.getTime(); t += step) starts.push(new Date(t));
   return starts;
+}
+
+/** Adds the signals matching the condition to the rollups and marks the buckets they touch stale, in one statement. */
+function rollUp(signalCondition: string, values: unknown[]): Statement {
+  return statement(
+    `WITH rolled AS (
+       INSERT INTO signal_rollup AS r (hour, kind, region, service, tlp, org_id, signal_count, affected_users)
+       SELECT date_trunc('hour', s.observed_start), s.kind, region, COALESCE(s.service, '${NO_SERVICE}'), s.tlp, s.org_id,
+              count(*), COALESCE(sum((s.details->>'affectedUsers')::bigint), 0)
+       FROM signal s CROSS JOIN LATERAL unnest(s.regions || '{${ALL_REGIONS}}'::text[]) AS region
+       WHERE ${signalCondition} AND s.kind <> 'MAINTENANCE'
+       GROUP BY 1, 2, 3, 4, 5, 6
+       ON CONFLICT (hour, kind, region, service, tlp, org_id) DO UPDATE
+         SET signal_count = r.signal_count + excluded.signal_count, affected_users = r.affected_users + excluded.affected_users
+       RETURNING hour)
+     ${markStaleSql('rolled')}`,
+    values,
+  );
 }

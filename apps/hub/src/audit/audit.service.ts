@@ -8,6 +8,7 @@ import { newId } from '../common/ids.js';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../common/logger.js';
 import { AuditEventConnection } from './audit-event.model.js';
+import { Statement, statement } from '../database/statements.js';
 
 /** A record shown to a viewer, as far as the audit of restricted reads needs it. */
 export interface ReadRecord {
@@ -69,8 +70,13 @@ export class AuditService {
 
   /** Several entries in one statement (the publishes sharing one transaction). */
   async recordMany(entries: AuditEntry[], manager: EntityManager = this.dataSource.manager): Promise<void> {
-    if (entries.length === 0) return;
-    await manager.query(
+    const insert = this.entriesStatement(entries);
+    if (insert) await manager.query(insert.text, insert.values);
+  }
+
+  entriesStatement(entries: AuditEntry[]): Statement | null {
+    if (entries.length === 0) return null;
+    return statement(
       `INSERT INTO audit_event (id, action, actor_org_id, actor_user_id, actor_api_key_id, target_type, target_ids, details)
        SELECT e.id, e.action, e.actor_org_id, e.actor_user_id, e.actor_api_key_id, e.target_type, e.target_ids, e.details
        FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, action text, actor_org_id uuid, actor_user_id uuid, actor_api_key_id uuid,

@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { IncidentEventType, IncidentStatus, Severity } from '@kessetsu/schema';
 import { combineLabels } from '@kessetsu/auth';
 import { HubConfig } from '../config/hub-config.js';
 import { newId } from '../common/ids.js';
-import type { PendingSignal } from '../signals/stored-signal.js';
-import { AsnDirectory, CorrelationTerms, TimeWindow, correlationTerms, signalWindow, windowsMeet } from './correlation-rules.js';
+import type { PendingSignal, UnpublishedSignal } from '../signals/stored-signal.js';
+import { Row, Statement } from '../database/statements.js';
+import {
+  AsnDirectory,
+  CorrelationTerms,
+  TimeWindow,
+  correlationTerms,
+  signalWindow,
+  windowsMeet,
+} from './correlation-rules.js';
 import { CandidateIncident, IncidentStore, NewIncidentEvent, StoredIncident } from './incident-store.js';
 import { PrefixIndex } from './prefix-index.js';
 
@@ -14,9 +21,24 @@ const SEVERITY_ORDER = [Severity.INFO, Severity.MINOR, Severity.MAJOR, Severity.
 export interface CorrelationOutcome {
   /** Incident of each correlated signal, by signal id (planned work has none). */
   incidentOf: Map<string, string>;
-  /** Incidents created or changed, with their new revisions. */
+  /** Incidents created or changed, their revisions set by `committed`. */
   touched: StoredIncident[];
+  /** What the transaction must write: incidents first (signals refer to them), then keys, prefixes, events. */
+  statements: Statement[];
+  /** Takes the rows of `statements` once they ran, and sets the touched incidents' new revisions. */
+  committed(rows: Row[][]): void;
 }
+
+/** What a batch's signals look for, worked out before the transaction; its candidates are read with the lock. */
+export interface CorrelationPlan {
+  terms: Map<string, CorrelationTerms>;
+  prefixes: string[];
+  /** The candidate incidents' query, or null when no signal correlates. */
+  candidates: Statement | null;
+}
+
+/** Later than any publication: an open-ended window then reaches its horizon, the furthest it can. */
+const LATEST_PUBLICATION = new Date(8.64e15);
 
 /** The incidents one batch may join and what it has done so far, so that its later signals see its earlier ones. */
 class BatchState {
@@ -93,30 +115,43 @@ export class CorrelationService {
     private readonly config: HubConfig,
   ) {}
 
-  /** `asns` is read before the transaction takes the ordered-write lock, to keep the lock short. */
-  async correlate(manager: EntityManager, signals: PendingSignal[], asns: AsnDirectory): Promise<CorrelationOutcome> {
-    const marginMs = this.config.HUB_CORRELATION_MARGIN_MINUTES * 60_000;
-    const correlated = signals.flatMap((signal) => {
-      const terms = correlationTerms(signal, asns);
-      return terms ? [{ signal, terms, window: signalWindow(signal.observedStart, signal.observedEnd, signal.publishedAt) }] : [];
-    });
-    if (correlated.length === 0) return { incidentOf: new Map(), touched: [] };
-    const bounds = {
-      start: new Date(Math.min(...correlated.map((entry) => entry.window.start.getTime()))),
-      end: new Date(Math.max(...correlated.map((entry) => entry.window.end.getTime()))),
-    };
-    const batch = new BatchState(
-      await this.store.findCandidates(
-        manager,
-        [...new Set(correlated.flatMap((entry) => entry.terms.probes))],
-        [...new Set(correlated.flatMap((entry) => entry.terms.prefixes))],
-        bounds,
-        marginMs,
-      ),
-    );
+  /**
+   * Outside the transaction: each signal's terms and the query for the incidents they
+   * may join. Bounds assume the latest publication time, so the candidates cover
+   * whatever the transaction's timestamp turns out to be.
+   */
+  plan(signals: UnpublishedSignal[], asns: AsnDirectory): CorrelationPlan {
+    const terms = new Map<string, CorrelationTerms>();
+    let start = Infinity;
+    let end = -Infinity;
+    for (const signal of signals) {
+      const signalTerms = correlationTerms(signal, asns);
+      if (!signalTerms) continue;
+      terms.set(signal.id, signalTerms);
+      const window = signalWindow(signal.observedStart, signal.observedEnd, LATEST_PUBLICATION);
+      start = Math.min(start, window.start.getTime());
+      end = Math.max(end, window.end.getTime());
+    }
+    const all = [...terms.values()];
+    const probes = [...new Set(all.flatMap((entry) => entry.probes))];
+    const prefixes = [...new Set(all.flatMap((entry) => entry.prefixes))];
+    const candidates =
+      probes.length === 0 && prefixes.length === 0
+        ? null
+        : this.store.candidatesStatement(probes, prefixes, { start: new Date(start), end: new Date(end) }, this.marginMs());
+    return { terms, prefixes, candidates };
+  }
+
+  /** Puts the signals (all planned, now holding the lock) into incidents, given the plan's candidate rows. */
+  correlate(plan: CorrelationPlan, candidateRows: Row[], signals: PendingSignal[]): CorrelationOutcome {
+    const marginMs = this.marginMs();
+    const batch = new BatchState(this.store.toCandidates(candidateRows, plan.prefixes));
     const touched = new Map<string, StoredIncident>();
     const incidentOf = new Map<string, string>();
-    for (const { signal, terms, window } of correlated) {
+    for (const signal of signals) {
+      const terms = plan.terms.get(signal.id);
+      if (!terms) continue;
+      const window = signalWindow(signal.observedStart, signal.observedEnd, signal.publishedAt);
       let incident = batch.match(terms, window, marginMs);
       if (!incident) {
         incident = openIncident(signal, window);
@@ -129,12 +164,26 @@ export class CorrelationService {
       batch.offer(incident.id, terms);
       incidentOf.set(signal.id, incident.id);
     }
-    const revisions = await this.store.save(manager, [...touched.values()], (id) => batch.created.has(id));
-    for (const incident of touched.values()) incident.revision = revisions.get(incident.id)!;
-    await this.store.addKeys(manager, batch.newKeys);
-    await this.store.addPrefixes(manager, batch.newPrefixes);
-    await this.store.addEvents(manager, batch.events);
-    return { incidentOf, touched: [...touched.values()] };
+    const saves = this.store.saveStatements([...touched.values()], (id) => batch.created.has(id));
+    const statements = [
+      ...saves,
+      ...[this.store.keysStatement(batch.newKeys), this.store.prefixesStatement(batch.newPrefixes), this.store.eventsStatement(batch.events)].filter(
+        (write): write is Statement => write !== null,
+      ),
+    ];
+    return {
+      incidentOf,
+      touched: [...touched.values()],
+      statements,
+      committed: (rows) => {
+        const revisions = this.store.revisionsOf(rows.slice(0, saves.length));
+        for (const incident of touched.values()) incident.revision = revisions.get(incident.id)!;
+      },
+    };
+  }
+
+  private marginMs(): number {
+    return this.config.HUB_CORRELATION_MARGIN_MINUTES * 60_000;
   }
 
   private join(batch: BatchState, incident: StoredIncident, signal: PendingSignal, window: TimeWindow): void {

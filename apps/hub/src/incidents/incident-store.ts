@@ -5,6 +5,7 @@ import { IncidentEventType, IncidentStatus, Severity, TlpLabel } from '@kessetsu
 import { incidentAudienceOf } from '@kessetsu/auth';
 import type { ReadRecord } from '../audit/audit.service.js';
 import type { TimeWindow } from './correlation-rules.js';
+import { Row, Statement, connectionOf, sendStatements, statement } from '../database/statements.js';
 
 /** An incident row as the correlation and read paths use it. */
 export interface StoredIncident {
@@ -89,17 +90,11 @@ export class IncidentStore {
   /**
    * Open incidents, within the widened bounds of a batch's windows, that offer one of
    * the batch's probes or hold a prefix overlapping one of its prefixes: one query per
-   * batch. Each comes with the probes it offers and the positions of the prefixes it overlaps.
+   * batch (rows for `toCandidates`). Each comes with the probes it offers and the
+   * positions of the prefixes it overlaps.
    */
-  async findCandidates(
-    manager: EntityManager,
-    probes: string[],
-    prefixes: string[],
-    bounds: TimeWindow,
-    marginMs: number,
-  ): Promise<CandidateIncident[]> {
-    if (probes.length === 0 && prefixes.length === 0) return [];
-    const rows = await manager.query(
+  candidatesStatement(probes: string[], prefixes: string[], bounds: TimeWindow, marginMs: number): Statement {
+    return statement(
       `WITH hit AS (
            SELECT k.incident_id, k.key, NULL::int AS position FROM incident_key k WHERE k.key = ANY($1::text[])
            UNION ALL
@@ -115,15 +110,21 @@ export class IncidentStore {
        GROUP BY i.id`,
       [probes, prefixes, bounds.start, bounds.end, marginMs],
     );
-    return rows.map((row: Record<string, any>) => ({
+  }
+
+  toCandidates(rows: Row[], prefixes: string[]): CandidateIncident[] {
+    return rows.map((row) => ({
       incident: toStoredIncident(row),
       keys: row.matched_keys,
       prefixes: (row.matched_positions as number[]).map((position) => prefixes[position - 1]),
     }));
   }
 
-  /** Inserts new incidents and updates changed ones, each taking a new revision (its position in commit order). */
-  async save(manager: EntityManager, incidents: StoredIncident[], isNew: (id: string) => boolean): Promise<Map<string, bigint>> {
+  /**
+   * Inserts new incidents and updates changed ones, each taking a new revision (its
+   * position in commit order); `revisionsOf` reads the statements' rows.
+   */
+  saveStatements(incidents: StoredIncident[], isNew: (id: string) => boolean): Statement[] {
     const records = (subset: StoredIncident[]) =>
       JSON.stringify(
         subset.map((incident) => ({
@@ -152,46 +153,56 @@ export class IncidentStore {
       audience text[], title text, note text, tlp_curated boolean, severity_curated boolean)`;
     const created = incidents.filter((incident) => isNew(incident.id));
     const changed = incidents.filter((incident) => !isNew(incident.id));
-    const rows: { id: string; revision: string }[] = [];
+    const statements: Statement[] = [];
     if (created.length > 0) {
-      rows.push(
-        ...(await manager.query(
+      statements.push(
+        statement(
           `INSERT INTO incident (id, status, kinds, regions, services, org_ids, signal_count, window_start, window_end,
              severity, tlp, recipient_org_ids, resolved_at, audience, title, note, tlp_curated, severity_curated)
            SELECT r.* FROM jsonb_to_recordset($1::jsonb) AS ${recordType}
            RETURNING id, revision::text`,
           [records(created)],
-        )),
+        ),
       );
     }
     if (changed.length > 0) {
-      const [updated] = await manager.query(
-        `UPDATE incident i SET status = r.status, kinds = r.kinds, regions = r.regions, services = r.services, org_ids = r.org_ids,
-           signal_count = r.signal_count, window_start = r.window_start, window_end = r.window_end, severity = r.severity,
-           tlp = r.tlp, recipient_org_ids = r.recipient_org_ids, resolved_at = r.resolved_at, audience = r.audience,
-           title = r.title, note = r.note, tlp_curated = r.tlp_curated, severity_curated = r.severity_curated,
-           revision = nextval(pg_get_serial_sequence('incident', 'revision')), updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS ${recordType}
-         WHERE i.id = r.id
-         RETURNING i.id, i.revision::text`,
-        [records(changed)],
+      statements.push(
+        statement(
+          `UPDATE incident i SET status = r.status, kinds = r.kinds, regions = r.regions, services = r.services, org_ids = r.org_ids,
+             signal_count = r.signal_count, window_start = r.window_start, window_end = r.window_end, severity = r.severity,
+             tlp = r.tlp, recipient_org_ids = r.recipient_org_ids, resolved_at = r.resolved_at, audience = r.audience,
+             title = r.title, note = r.note, tlp_curated = r.tlp_curated, severity_curated = r.severity_curated,
+             revision = nextval(pg_get_serial_sequence('incident', 'revision')), updated_at = now()
+           FROM jsonb_to_recordset($1::jsonb) AS ${recordType}
+           WHERE i.id = r.id
+           RETURNING i.id, i.revision::text`,
+          [records(changed)],
+        ),
       );
-      rows.push(...updated);
     }
-    return new Map(rows.map((row) => [row.id, BigInt(row.revision)]));
+    return statements;
   }
 
-  async addKeys(manager: EntityManager, keys: { incidentId: string; key: string }[]): Promise<void> {
-    if (keys.length === 0) return;
-    await manager.query(
+  revisionsOf(rowsOfSaveStatements: Row[][]): Map<string, bigint> {
+    return new Map(rowsOfSaveStatements.flat().map((row) => [row.id, BigInt(row.revision)]));
+  }
+
+  /** saveStatements on the caller's transaction. */
+  async save(manager: EntityManager, incidents: StoredIncident[], isNew: (id: string) => boolean): Promise<Map<string, bigint>> {
+    return this.revisionsOf(await sendStatements(await connectionOf(manager), this.saveStatements(incidents, isNew)));
+  }
+
+  keysStatement(keys: { incidentId: string; key: string }[]): Statement | null {
+    if (keys.length === 0) return null;
+    return statement(
       `INSERT INTO incident_key (incident_id, key) SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING`,
       [keys.map((entry) => entry.incidentId), keys.map((entry) => entry.key)],
     );
   }
 
-  async addPrefixes(manager: EntityManager, prefixes: { incidentId: string; prefix: string }[]): Promise<void> {
-    if (prefixes.length === 0) return;
-    await manager.query(
+  prefixesStatement(prefixes: { incidentId: string; prefix: string }[]): Statement | null {
+    if (prefixes.length === 0) return null;
+    return statement(
       `INSERT INTO incident_prefix (incident_id, prefix)
        SELECT incident_id, set_masklen(prefix::inet, masklen(prefix::inet))::cidr FROM unnest($1::uuid[], $2::text[]) AS t(incident_id, prefix)
        ON CONFLICT DO NOTHING`,
@@ -199,9 +210,9 @@ export class IncidentStore {
     );
   }
 
-  async addEvents(manager: EntityManager, events: (NewIncidentEvent & { id: string })[]): Promise<void> {
-    if (events.length === 0) return;
-    await manager.query(
+  eventsStatement(events: (NewIncidentEvent & { id: string })[]): Statement | null {
+    if (events.length === 0) return null;
+    return statement(
       `INSERT INTO incident_event (id, incident_id, type, actor_org_id, actor_user_id, details)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::jsonb[])`,
       [
@@ -213,6 +224,11 @@ export class IncidentStore {
         events.map((event) => JSON.stringify(event.details)),
       ],
     );
+  }
+
+  async addEvents(manager: EntityManager, events: (NewIncidentEvent & { id: string })[]): Promise<void> {
+    const insert = this.eventsStatement(events);
+    if (insert) await sendStatements(await connectionOf(manager), [insert]);
   }
 
   async findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<StoredIncident | null> {

@@ -6,6 +6,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SqlParams } from '../common/sql-params.js';
+import { Row, Statement, statement } from '../database/statements.js';
+import { runOrderedWrite } from '../database/write-lock.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
 import { signalFilterSql } from './signal-filter.js';
 import { SIGNAL_COLUMNS, SignalRow, StoredSignal, toStoredSignal } from './stored-signal.js';
@@ -57,22 +59,47 @@ export class SignalStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Inserts a batch with COPY inside the caller's transaction, which holds the
-   * ordered-write lock and has left out rows already stored (so a conflict is a bug,
-   * and fails). Sequence numbers are drawn under that lock, so they follow commit
-   * order as the column default would. COPY takes a third of the time of an
-   * INSERT ... SELECT over the same rows (bench/README.md). Returns each row's
-   * position in commit order, by id.
+   * Below COPY_MIN_ROWS, one INSERT that answers each row's sequence (`sequencesOf`
+   * reads its rows); from there on, `drawSequences` then `copy`. Both run inside the
+   * caller's transaction, which holds the ordered-write lock and has left out rows
+   * already stored (so a conflict is a bug, and fails).
    */
-  async insertBatch(manager: EntityManager, rows: NewSignalRow[]): Promise<Map<string, bigint>> {
-    if (rows.length === 0) return new Map();
-    if (rows.length < COPY_MIN_ROWS) return this.insertRows(manager, rows);
-    const drawn: { sequence: string }[] = await manager.query(
-      `SELECT nextval(pg_get_serial_sequence('signal', 'sequence'))::text AS sequence FROM generate_series(1, $1::int)`,
-      [rows.length],
+  usesCopy(rows: NewSignalRow[]): boolean {
+    return rows.length >= COPY_MIN_ROWS;
+  }
+
+  /** One INSERT ... SELECT, the sequence taken from the column default under the caller's lock. */
+  insertStatement(rows: NewSignalRow[]): Statement {
+    return statement(
+      `INSERT INTO signal (id, org_id, source_ref, kind, severity, tlp, recipient_org_ids, audience,
+         observed_start, observed_end, regions, service, details, text_raw, text_scrubbed, incident_id)
+       SELECT r.id, r.org_id, r.source_ref, r.kind, r.severity, r.tlp, r.recipient_org_ids, r.audience,
+         r.observed_start, r.observed_end, r.regions, r.service, r.details, r.text_raw, r.text_scrubbed, r.incident_id
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, org_id uuid, source_ref text, kind text, severity text,
+         tlp text, recipient_org_ids uuid[], audience text[], observed_start timestamptz, observed_end timestamptz,
+         regions text[], service text, details jsonb, text_raw text, text_scrubbed text, incident_id uuid, position int)
+       ORDER BY r.position
+       RETURNING id, sequence::text`,
+      [JSON.stringify(rows.map((row, position) => ({ ...row, position })))],
     );
+  }
+
+  sequencesOf(insertedRows: Row[]): Map<string, bigint> {
+    return new Map(insertedRows.map((row) => [row.id, BigInt(row.sequence)]));
+  }
+
+  /** Sequence numbers for `count` rows, drawn under the caller's lock so they follow commit order. */
+  drawSequences(count: number): Statement {
+    return statement(`SELECT nextval(pg_get_serial_sequence('signal', 'sequence'))::text AS sequence FROM generate_series(1, $1::int)`, [count]);
+  }
+
+  /**
+   * COPY of the rows with the drawn sequences, in order: a third of the time of an
+   * INSERT ... SELECT over the same rows (bench/README.md). Returns each row's position
+   * in commit order, by id.
+   */
+  async copy(client: pg.ClientBase, rows: NewSignalRow[], drawn: Row[]): Promise<Map<string, bigint>> {
     const sequences = drawn.map((row) => BigInt(row.sequence)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const client = (await manager.queryRunner!.connect()) as pg.PoolClient;
     const lines = rows.map((row, i) =>
       [
         row.id,
@@ -106,32 +133,13 @@ export class SignalStore {
     return new Map(rows.map((row, i) => [row.id, sequences[i]]));
   }
 
-  /** One INSERT ... SELECT, the sequence taken from the column default under the caller's lock. */
-  private async insertRows(manager: EntityManager, rows: NewSignalRow[]): Promise<Map<string, bigint>> {
-    const inserted: { id: string; sequence: string }[] = await manager.query(
-      `INSERT INTO signal (id, org_id, source_ref, kind, severity, tlp, recipient_org_ids, audience,
-         observed_start, observed_end, regions, service, details, text_raw, text_scrubbed, incident_id)
-       SELECT r.id, r.org_id, r.source_ref, r.kind, r.severity, r.tlp, r.recipient_org_ids, r.audience,
-         r.observed_start, r.observed_end, r.regions, r.service, r.details, r.text_raw, r.text_scrubbed, r.incident_id
-       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, org_id uuid, source_ref text, kind text, severity text,
-         tlp text, recipient_org_ids uuid[], audience text[], observed_start timestamptz, observed_end timestamptz,
-         regions text[], service text, details jsonb, text_raw text, text_scrubbed text, incident_id uuid, position int)
-       ORDER BY r.position
-       RETURNING id, sequence::text`,
-      [JSON.stringify(rows.map((row, position) => ({ ...row, position })))],
-    );
-    return new Map(inserted.map((row) => [row.id, BigInt(row.sequence)]));
-  }
-
-  /** Stored signals among (organisation, sourceRef) pairs. */
-  async findBySourceRefs(manager: EntityManager, refs: { orgId: string; sourceRef: string }[]): Promise<StoredSignal[]> {
-    if (refs.length === 0) return [];
-    const rows: SignalRow[] = await manager.query(
+  /** Stored signals among (organisation, sourceRef) pairs; `toStoredSignal` maps its rows. */
+  findBySourceRefs(refs: Pick<StoredSignal, 'orgId' | 'sourceRef'>[]): Statement {
+    return statement(
       `SELECT ${SIGNAL_COLUMNS} FROM signal s
        JOIN unnest($1::uuid[], $2::text[]) AS r(org_id, source_ref) ON s.org_id = r.org_id AND s.source_ref = r.source_ref`,
       [refs.map((ref) => ref.orgId), refs.map((ref) => ref.sourceRef)],
     );
-    return rows.map(toStoredSignal);
   }
 
   async findById(id: string): Promise<StoredSignal | null> {
@@ -165,6 +173,11 @@ export class SignalStore {
   async maxSequence(): Promise<bigint> {
     const [row] = await this.dataSource.query(`SELECT COALESCE(MAX(sequence), 0)::text AS max FROM signal`);
     return BigInt(row.max);
+  }
+
+  /** See runOrderedWrite. */
+  orderedWrite<T>(reads: Statement[], work: Parameters<typeof runOrderedWrite<T>>[2]): Promise<T> {
+    return runOrderedWrite(this.dataSource, reads, work);
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

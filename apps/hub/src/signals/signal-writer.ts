@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PubSubEngine } from 'graphql-subscriptions';
-import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { Severity, SignalKind, TlpLabel } from '@kessetsu/schema';
 import type { Viewer } from '@kessetsu/auth';
 import { ROOT_LOGGER } from '../common/logger.js';
 import { AggregatesService } from '../aggregates/aggregates.service.js';
 import { AuditAction, AuditService } from '../audit/audit.service.js';
-import { lockOrderedWrites } from '../database/write-lock.js';
-import type { AsnDirectory } from '../incidents/correlation-rules.js';
-import { CorrelationService } from '../incidents/correlation.service.js';
+import type { Row, Statement } from '../database/statements.js';
+import type { OrderedWrite } from '../database/write-lock.js';
+import { CorrelationPlan, CorrelationService } from '../incidents/correlation.service.js';
 import type { StoredIncident } from '../incidents/incident-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
@@ -17,7 +16,7 @@ import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent } from '../pubsub/hub-eve
 import type { SignalDetailsRecord } from './signal-details.js';
 import { NewSignalRow, SignalStore } from './signal-store.js';
 import { SignalFeedService } from './signal-feed.service.js';
-import type { PendingSignal, StoredSignal } from './stored-signal.js';
+import { PendingSignal, SignalRow, StoredSignal, UnpublishedSignal, toStoredSignal } from './stored-signal.js';
 
 /** Larger requests are audited by count only, to keep the log readable. */
 const AUDITED_IDS = 100;
@@ -106,18 +105,34 @@ export class SignalWriter {
 
   private async commit(group: WriteRequest[]): Promise<WriteOutcome[]> {
     const asns = await this.organisations.asnDirectory();
-    const outcomes = await this.store.transaction((manager) => this.storeGroup(manager, group, asns));
+    const signals = new Map(group.flatMap((request) => request.rows.map((row) => [row.id, toUnpublishedSignal(row)])));
+    const plan = this.correlation.plan([...signals.values()], asns);
+    const reads = [this.store.findBySourceRefs([...signals.values()])];
+    if (plan.candidates) reads.push(plan.candidates);
+    const outcomes = await this.store.orderedWrite(reads, (write, [storedRows, candidateRows]) =>
+      this.storeGroup(write, group, signals, plan, storedRows, candidateRows ?? []),
+    );
     const inserted = outcomes.flatMap((outcome) => outcome.inserted);
     if (inserted.length > 0) this.announce(inserted, outcomes[0].touched);
     return outcomes;
   }
 
-  private async storeGroup(manager: EntityManager, group: WriteRequest[], asns: AsnDirectory): Promise<WriteOutcome[]> {
-    const publishedAt = await lockOrderedWrites(manager);
+  /**
+   * Under the lock: leaves out what is stored already, correlates, and writes everything
+   * in the round trip that commits (plus the COPY and the statements it must follow, for
+   * large transactions).
+   */
+  private async storeGroup(
+    write: OrderedWrite,
+    group: WriteRequest[],
+    signals: Map<string, UnpublishedSignal>,
+    plan: CorrelationPlan,
+    storedRows: Row[],
+    candidateRows: Row[],
+  ) {
     /** By organisation and sourceRef: stored before, or by an earlier request of this transaction. */
     const stored = new Map<string, StoredSignal>();
-    const refs = group.flatMap((request) => request.rows.map((row) => ({ orgId: request.orgId, sourceRef: row.source_ref })));
-    for (const signal of await this.store.findBySourceRefs(manager, refs)) stored.set(refKey(signal.orgId, signal.sourceRef), signal);
+    for (const signal of storedRows.map((row) => toStoredSignal(row as SignalRow))) stored.set(refKey(signal.orgId, signal.sourceRef), signal);
     const freshRows: NewSignalRow[] = [];
     const fresh = new Set<string>();
     for (const request of group) {
@@ -128,31 +143,45 @@ export class SignalWriter {
         freshRows.push(row);
       }
     }
-    const pending = freshRows.map((row) => toPendingSignal(row, publishedAt));
-    const { incidentOf, touched } = await this.correlation.correlate(manager, pending, asns);
-    for (const row of freshRows) row.incident_id = incidentOf.get(row.id) ?? null;
-    const sequences = await this.store.insertBatch(manager, freshRows);
-    const insertedById = new Map(
-      pending.map((signal) => [signal.id, { ...signal, incidentId: incidentOf.get(signal.id) ?? null, sequence: sequences.get(signal.id)! }]),
-    );
-    for (const signal of insertedById.values()) stored.set(refKey(signal.orgId, signal.sourceRef), signal);
-    await this.aggregates.record(manager, [...insertedById.keys()]);
+    const pending: PendingSignal[] = freshRows.map((row) => ({ ...signals.get(row.id)!, publishedAt: write.publishedAt }));
+    const correlation = this.correlation.correlate(plan, candidateRows, pending);
+    for (const row of freshRows) row.incident_id = correlation.incidentOf.get(row.id) ?? null;
+    const freshIds = new Set(freshRows.map((row) => row.id));
 
-    const outcomes = group.map((request) => ({
-      inserted: request.rows.flatMap((row) => insertedById.get(row.id) ?? []),
-      existing: request.rows.flatMap((row) => (insertedById.has(row.id) ? [] : [stored.get(refKey(request.orgId, row.source_ref))!])),
-      touched,
-    }));
-    await this.audit.recordMany(
-      group.flatMap((request, i) => {
-        const { inserted } = outcomes[i];
+    // Large transactions COPY their signals, after the incidents they refer to and the
+    // sequences they take; small ones INSERT them in the round trip that commits.
+    let copied: { incidentRows: Row[][]; sequences: Map<string, bigint> } | null = null;
+    if (this.store.usesCopy(freshRows)) {
+      const written = await write.send([...correlation.statements, this.store.drawSequences(freshRows.length)]);
+      copied = { incidentRows: written.slice(0, -1), sequences: await this.store.copy(write.client, freshRows, written.at(-1)!) };
+    }
+    const incidentWrites = copied ? [] : correlation.statements;
+    const insert = copied || freshRows.length === 0 ? [] : [this.store.insertStatement(freshRows)];
+    const audit = this.audit.entriesStatement(
+      group.flatMap((request) => {
+        const inserted = request.rows.filter((row) => freshIds.has(row.id));
         if (inserted.length === 0) return [];
-        const targetIds = inserted.length <= AUDITED_IDS ? inserted.map((signal) => signal.id) : [];
+        const targetIds = inserted.length <= AUDITED_IDS ? inserted.map((row) => row.id) : [];
         return [{ viewer: request.viewer, action: AuditAction.SIGNALS_PUBLISHED, targetType: 'signal', targetIds, details: { count: inserted.length } }];
       }),
-      manager,
     );
-    return outcomes;
+    const bookkeeping = [this.aggregates.recordStatement([...freshIds]), audit].filter((write): write is Statement => write !== null);
+    return {
+      final: [...incidentWrites, ...insert, ...bookkeeping],
+      committed: (finalRows: Row[][]): WriteOutcome[] => {
+        correlation.committed(copied?.incidentRows ?? finalRows.slice(0, incidentWrites.length));
+        const sequences = copied?.sequences ?? this.store.sequencesOf(insert.length > 0 ? finalRows[incidentWrites.length] : []);
+        const insertedById = new Map(
+          pending.map((signal) => [signal.id, { ...signal, incidentId: correlation.incidentOf.get(signal.id) ?? null, sequence: sequences.get(signal.id)! }]),
+        );
+        for (const signal of insertedById.values()) stored.set(refKey(signal.orgId, signal.sourceRef), signal);
+        return group.map((request) => ({
+          inserted: request.rows.flatMap((row) => insertedById.get(row.id) ?? []),
+          existing: request.rows.flatMap((row) => (insertedById.has(row.id) ? [] : [stored.get(refKey(request.orgId, row.source_ref))!])),
+          touched: correlation.touched,
+        }));
+      },
+    };
   }
 
   /** Wakes the live feeds of every hub process. A lost notice only delays delivery until the next poll. */
@@ -172,7 +201,7 @@ export class SignalWriter {
 
 const refKey = (orgId: string, sourceRef: string) => `${orgId}\n${sourceRef}`;
 
-function toPendingSignal(row: NewSignalRow, publishedAt: Date): PendingSignal {
+function toUnpublishedSignal(row: NewSignalRow): UnpublishedSignal {
   return {
     id: row.id,
     orgId: row.org_id,
@@ -189,7 +218,6 @@ function toPendingSignal(row: NewSignalRow, publishedAt: Date): PendingSignal {
     details: row.details as SignalDetailsRecord,
     textRaw: row.text_raw,
     textScrubbed: row.text_scrubbed,
-    publishedAt,
     incidentId: null,
   };
 }

@@ -35,6 +35,9 @@ export function signalReadRecord(signal: StoredSignal): ReadRecord {
 /** A signal about to be stored: everything but its position in commit order. */
 export type PendingSignal = Omit<StoredSignal, 'sequence'>;
 
+/** A signal before its transaction: nor its publication time (the transaction's timestamp). */
+export type UnpublishedSignal = Omit<PendingSignal, 'publishedAt'>;
+
 /** Select list producing the raw row shape that `toStoredSignal` reads. */
 export const SIGNAL_COLUMNS = `s.id, s.sequence::text AS sequence, s.org_id, s.source_ref, s.kind, s.severity, s.tlp,
   s.recipient_org_ids, s.audience, s.observed_start, s.observed_end, s.regions, s.service, s.details,

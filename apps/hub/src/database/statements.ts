@@ -1,0 +1,51 @@
+import pg from 'pg';
+import type { EntityManager } from 'typeorm';
+
+/** One SQL statement, its parameters written $1, $2, ... as for a bound query. */
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+export type Row = Record<string, any>;
+
+/** The driver's conversion of a value to its text form (exported at runtime, not in @types/pg). */
+const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): string | Buffer | null } }).utils.prepareValue;
+
+export const statement = (text: string, values: unknown[] = []): Statement => ({ text, values });
+
+/**
+ * The statement with each parameter written as a literal: the driver's own text form of
+ * the value (what it would send for a bound parameter), quoted by the driver's
+ * escapeLiteral. Untyped literals resolve like bound parameters do; every value
+ * stays data, never SQL.
+ */
+export function inlineValues({ text, values }: Statement): string {
+  return text.replace(/\$(\d+)/g, (placeholder, position: string) => {
+    const index = Number(position) - 1;
+    if (index >= values.length) throw new Error(`no value for ${placeholder} in: ${text.slice(0, 80)}`);
+    const value = prepareValue(values[index]);
+    if (value === null) return 'NULL';
+    if (Buffer.isBuffer(value)) throw new Error(`binary values cannot be inlined (${placeholder})`);
+    return pg.escapeLiteral(value);
+  });
+}
+
+/**
+ * Sends the statements as one multi-statement query and returns each one's rows, in
+ * order: one round trip for all of them. Postgres runs them one after another, each with
+ * its own snapshot, and stops at the first error. The writer holding the ordered-write
+ * lock uses it: every round trip under the lock also waits for this process's event
+ * loop, which other requests keep busy (bench/README.md).
+ */
+export async function sendStatements(client: pg.ClientBase, statements: Statement[]): Promise<Row[][]> {
+  if (statements.length === 0) return [];
+  const results = (await client.query(statements.map(inlineValues).join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+  return (Array.isArray(results) ? results : [results]).map((result) => result.rows);
+}
+
+/** The connection of a transaction's EntityManager (from DataSource.transaction). */
+export async function connectionOf(manager: EntityManager): Promise<pg.PoolClient> {
+  if (!manager.queryRunner) throw new Error('expected the EntityManager of a transaction');
+  return (await manager.queryRunner.connect()) as pg.PoolClient;
+}

@@ -1,0 +1,123 @@
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { inlineValues, sendStatements, statement } from '../apps/hub/src/database/statements.js';
+import { runOrderedWrite } from '../apps/hub/src/database/write-lock.js';
+import { createTestDatabase } from './support/test-hub.util.js';
+
+/** Values whose text is hostile to hand-made SQL: every one must come back as sent. */
+const HOSTILE_TEXTS = [
+  "O'Reilly",
+  "'); DROP TABLE probe; --",
+  'back\\slash and \\\\ two',
+  "E'\\x41'",
+  'dollar $1 and $$ quoted $$',
+  'line\nbreak\ttab\rreturn',
+  '東京 NOC の "引用"',
+  '',
+];
+
+describe('statements sent in one round trip', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query('CREATE TABLE probe (id int PRIMARY KEY, label text NOT NULL)');
+  });
+
+  afterAll(async () => {
+    await client.end();
+    await database.drop();
+  });
+
+  it.each(HOSTILE_TEXTS)('inlines %j as data, equal to the bound parameter', async (text) => {
+    const [[inlined]] = await sendStatements(client, [statement('SELECT $1::text AS value, $1::text = $2 AS same', [text, text])]);
+    const bound = await client.query('SELECT $1::text AS value', [text]);
+    expect(inlined.value).toBe(bound.rows[0].value);
+    expect(inlined.value).toBe(text);
+    expect(inlined.same).toBe(true);
+  });
+
+  it('inlines arrays, nulls, dates, numbers and JSON as the driver would bind them', async () => {
+    const observed = new Date('2017-08-25T03:22:00.123Z');
+    const values = [HOSTILE_TEXTS, ['a,b', '{c}', null, '"d"'], null, observed, 64500, JSON.stringify({ note: "it's \\ \"quoted\"" })];
+    const text = 'SELECT $1::text[] AS texts, $2::text[] AS tricky, $3::int AS nothing, $4::timestamptz AS at, $5::int AS asn, $6::jsonb AS details';
+    const [[inlined]] = await sendStatements(client, [statement(text, values)]);
+    const bound = (await client.query(text, values)).rows[0];
+    expect(inlined).toEqual(bound);
+    expect(inlined.texts).toEqual(HOSTILE_TEXTS);
+    expect(inlined.at.getTime()).toBe(observed.getTime());
+    expect(inlined.details).toEqual({ note: "it's \\ \"quoted\"" });
+  });
+
+  it('answers each statement’s rows in order, and stops at the first error', async () => {
+    const rows = await sendStatements(client, [
+      statement('INSERT INTO probe (id, label) VALUES ($1, $2) RETURNING id', [1, 'first']),
+      statement('SELECT count(*)::int AS n FROM probe'),
+      statement('UPDATE probe SET label = $1 WHERE id = $2', ['renamed', 1]),
+    ]);
+    expect(rows).toEqual([[{ id: 1 }], [{ n: 1 }], []]);
+    await expect(
+      sendStatements(client, [
+        statement('INSERT INTO probe (id, label) VALUES ($1, $2)', [2, 'second']),
+        statement('INSERT INTO probe (id, label) VALUES ($1, NULL)', [3]),
+        statement('INSERT INTO probe (id, label) VALUES ($1, $2)', [4, 'never']),
+      ]),
+    ).rejects.toThrow(/null value in column "label"/);
+    // Outside a transaction block the message is one implicit transaction: none of it stays.
+    const { rows: ids } = await client.query('SELECT id FROM probe ORDER BY id');
+    expect(ids).toEqual([{ id: 1 }]);
+  });
+
+  it('refuses a placeholder without a value', () => {
+    expect(() => inlineValues(statement('SELECT $1, $2', ['only one']))).toThrow(/no value for \$2/);
+  });
+});
+
+describe('runOrderedWrite', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = new DataSource({ type: 'postgres', url: database.url, poolSize: 1 });
+    await dataSource.initialize();
+    await dataSource.query('CREATE TABLE ledger (id int PRIMARY KEY, note text NOT NULL)');
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await database.drop();
+  });
+
+  it('commits the final statements and hands their rows over; rolls back everything when one fails', async () => {
+    const answer = await runOrderedWrite(dataSource, [statement('SELECT count(*)::int AS n FROM ledger')], async (write, [[before]]) => {
+      expect(before.n).toBe(0);
+      expect(write.publishedAt).toBeInstanceOf(Date);
+      await write.send([statement('INSERT INTO ledger VALUES ($1, $2)', [1, 'sent early'])]);
+      return { final: [statement('INSERT INTO ledger VALUES ($1, $2) RETURNING note', [2, 'sent with COMMIT'])], committed: (rows) => rows };
+    });
+    expect(answer).toEqual([[{ note: 'sent with COMMIT' }]]);
+
+    await expect(
+      runOrderedWrite(dataSource, [], async (write) => {
+        await write.send([statement('INSERT INTO ledger VALUES ($1, $2)', [3, 'rolled back'])]);
+        return { final: [statement('INSERT INTO ledger VALUES ($1, $2)', [1, 'duplicate key'])], committed: () => 'unreachable' };
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    await expect(
+      runOrderedWrite(dataSource, [], async () => {
+        throw new Error('work failed');
+      }),
+    ).rejects.toThrow('work failed');
+
+    // The only pooled connection came back usable, outside any transaction.
+    expect(await dataSource.query('SELECT id, note FROM ledger ORDER BY id')).toEqual([
+      { id: 1, note: 'sent early' },
+      { id: 2, note: 'sent with COMMIT' },
+    ]);
+    expect(await dataSource.query('SELECT pg_current_xact_id_if_assigned() IS NULL AS idle')).toEqual([{ idle: true }]);
+  });
+});
