@@ -1,5 +1,5 @@
 import { OrgKind, UserRole } from '@kessetsu/schema';
-import { graphqlOk } from './support/graphql-request.util.js';
+import { graphql, graphqlOk } from './support/graphql-request.util.js';
 import { HubProcess, spawnHubProcess } from './support/hub-process.util.js';
 import { Member, seedMembers } from './support/seed-orgs.util.js';
 import { FEED, PUBLISH, trafficDrop } from './support/signal-fixtures.util.js';
@@ -16,7 +16,7 @@ const DEADLINE_MS = 3000;
 describe('two hub processes on one database', () => {
   let hubA: TestHub;
   let hubB: HubProcess;
-  let members: Record<'publisher' | 'watcher' | 'admin', Member>;
+  let members: Record<'publisher' | 'watcher' | 'admin' | 'staff', Member>;
 
   beforeAll(async () => {
     hubA = await startTestHub(NO_POLLING);
@@ -25,6 +25,7 @@ describe('two hub processes on one database', () => {
       publisher: { kind: OrgKind.CARRIER },
       watcher: { kind: OrgKind.CARRIER, role: UserRole.ADMIN },
       admin: { kind: OrgKind.ISAC, role: UserRole.ADMIN },
+      staff: { kind: OrgKind.CARRIER, sameOrgAs: 'watcher', role: UserRole.VIEWER },
     });
   });
 
@@ -63,5 +64,24 @@ describe('two hub processes on one database', () => {
     });
     const code = await Promise.race([feed.closed, new Promise((resolve) => setTimeout(() => resolve('timeout'), DEADLINE_MS))]);
     expect(code).toBe(4403);
+  });
+
+  it('refuses a user deactivated through one process on the other as soon as the notice arrives, not when its cached identity expires', async () => {
+    const ME = `{ me { email } }`;
+    const staffId = (
+      await graphqlOk(hubA.url, `query($org: ID!) { users(orgId: $org) { id email } }`, { org: members.watcher.org.id }, { token: members.watcher.token })
+    ).users.find((user: { email: string }) => user.email === members.staff.email).id;
+    await graphqlOk(hubB.url, ME, {}, { token: members.staff.token });
+    const deactivatedAt = Date.now();
+    await graphqlOk(hubA.url, `mutation($id: ID!) { deactivateUser(id: $id) { active } }`, { id: staffId }, { token: members.watcher.token });
+    let refusedAfterMs: number | null = null;
+    while (refusedAfterMs === null && Date.now() - deactivatedAt < DEADLINE_MS) {
+      const answer = await graphql(hubB.url, ME, {}, { token: members.staff.token });
+      if (answer.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED') refusedAfterMs = Date.now() - deactivatedAt;
+      else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // The identity hub B read just before is cached for 2 s; only the notice ends it this soon.
+    expect(refusedAfterMs).not.toBeNull();
+    expect(refusedAfterMs!).toBeLessThan(1000);
   });
 });

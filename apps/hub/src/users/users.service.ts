@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { PubSubEngine } from 'graphql-subscriptions';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -14,14 +14,42 @@ import { UserEntity } from './user.entity.js';
 
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
+export interface ActiveIdentity {
+  id: string;
+  orgId: string;
+  role: UserRole;
+  orgKind: OrgKind;
+}
+
+/**
+ * How long an active user's identity is reused without reading it again. Deactivation
+ * drops it at once in this process, and in the others when its notice arrives (within
+ * milliseconds); the limit bounds a notice lost to a reconnect.
+ */
+const IDENTITY_TTL_MS = 2_000;
+const IDENTITY_CACHE_LIMIT = 10_000;
+
 @Injectable()
-export class UsersService {
+export class UsersService implements OnModuleInit, OnModuleDestroy {
+  private readonly identities = new Map<string, { identity: ActiveIdentity; until: number }>();
+  /** Counts revocations, so that a lookup overtaken by one does not cache what it read. */
+  private revocations = 0;
+  private revocationSubscription: number | null = null;
+
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly organisations: OrganisationsService,
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
     private readonly audit: AuditService,
   ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.revocationSubscription = await this.pubsub.subscribe(HubTrigger.CREDENTIAL_REVOKED, (event: CredentialRevokedEvent) => this.forget(event.userId), {});
+  }
+
+  onModuleDestroy(): void {
+    if (this.revocationSubscription !== null) this.pubsub.unsubscribe(this.revocationSubscription);
+  }
 
   async create(viewer: Viewer, input: CreateUserInput): Promise<UserEntity> {
     if (!canAdministerOrg(viewer, input.orgId)) throw new ForbiddenException('Not an administrator of this organisation');
@@ -60,6 +88,7 @@ export class UsersService {
       user.active = false;
       await this.users.update({ id }, { active: false });
     }
+    this.forget(user.id);
     await this.audit.record(viewer, AuditAction.USER_DEACTIVATED, 'user', [user.id], { email: user.email });
     const event: CredentialRevokedEvent = { userId: user.id };
     await this.pubsub.publish(HubTrigger.CREDENTIAL_REVOKED, event);
@@ -76,13 +105,26 @@ export class UsersService {
     return this.users.findOne({ where: { email: normaliseEmail(email) }, relations: { organisation: true } });
   }
 
-  /** What every authenticated request needs of its user: one plain statement on the hot path (no entity hydration). */
-  async activeIdentity(id: string): Promise<{ id: string; orgId: string; role: UserRole; orgKind: OrgKind } | null> {
-    const [row] = await this.users.manager.query(
+  /** What every authenticated request needs of its user, read with one plain statement and cached briefly (IDENTITY_TTL_MS). */
+  async activeIdentity(id: string): Promise<ActiveIdentity | null> {
+    const cached = this.identities.get(id);
+    if (cached && cached.until > Date.now()) return cached.identity;
+    const revocationsBefore = this.revocations;
+    const [identity]: ActiveIdentity[] = await this.users.manager.query(
       `SELECT u.id, u.org_id AS "orgId", u.role, o.kind AS "orgKind" FROM hub_user u JOIN organisation o ON o.id = u.org_id WHERE u.id = $1 AND u.active`,
       [id],
     );
-    return row ?? null;
+    if (!identity) return null;
+    if (this.revocations === revocationsBefore) {
+      if (this.identities.size >= IDENTITY_CACHE_LIMIT) this.identities.clear();
+      this.identities.set(id, { identity, until: Date.now() + IDENTITY_TTL_MS });
+    }
+    return identity;
+  }
+
+  private forget(userId: string | undefined): void {
+    this.revocations += 1;
+    if (userId) this.identities.delete(userId);
   }
 
   findActiveWithOrganisation(id: string): Promise<UserEntity | null> {
