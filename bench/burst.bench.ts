@@ -1,6 +1,6 @@
 import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
 import { canViewIncident } from '@kessetsu/auth';
-import { benchDatabase, envNumber, forkBenchHub, ms, table, verdict, viewerOf } from './bench-hub.js';
+import { benchDatabase, envNumber, forkBenchHub, ms, postJson, table, verdict, viewerOf } from './bench-hub.js';
 import { openSubscriber } from './live-clients.js';
 
 const TOTAL = envNumber('BENCH_SIGNALS', 100_000);
@@ -65,12 +65,7 @@ export async function burstBench(): Promise<void> {
         for (let offset = p * BATCH; offset < TOTAL; offset += PUBLISHERS * BATCH) {
           const signals = Array.from({ length: Math.min(BATCH, TOTAL - offset) }, (_, i) => leak(offset + i));
           if (!sentAt.has(publisher.orgId)) sentAt.set(publisher.orgId, performance.now());
-          const response = await fetch(`${hub.url}/graphql`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${publisher.token}` },
-            body: JSON.stringify({ query: PUBLISH, variables: { signals } }),
-          });
-          const body = (await response.json()) as { errors?: unknown };
+          const body: { errors?: unknown } = await postJson(`${hub.url}/graphql`, { query: PUBLISH, variables: { signals } }, { authorization: `Bearer ${publisher.token}` });
           if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 500));
         }
       }),

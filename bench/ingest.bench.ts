@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { audienceOf, scrubText } from '@kessetsu/auth';
-import { envNumber, startBenchHub, table, verdict } from './bench-hub.js';
+import { envNumber, postJson, startBenchHub, table, verdict } from './bench-hub.js';
 
 const SIGNALS = envNumber('BENCH_SIGNALS', 50_000);
 const BATCH = 1000;
@@ -44,12 +44,7 @@ export async function ingestBench(): Promise<void> {
     let next = 0;
     const publisher = async (token: string) => {
       for (let batch = batches[next++]; batch; batch = batches[next++]) {
-        const response = await fetch(`${bench.hub.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query: PUBLISH, variables: { signals: batch } }),
-        });
-        const body = (await response.json()) as { errors?: unknown };
+        const body: { errors?: unknown } = await postJson(`${bench.hub.url}/graphql`, { query: PUBLISH, variables: { signals: batch } }, { authorization: `Bearer ${token}` });
         if (body.errors) throw new Error(JSON.stringify(body.errors));
       }
     };

@@ -1,5 +1,5 @@
 import { OrgKind, UserRole } from '@kessetsu/schema';
-import { benchDatabase, envNumber, forkBenchHub, ms, percentile, table, verdict } from './bench-hub.js';
+import { benchDatabase, envNumber, forkBenchHub, ms, percentile, postJson, table, verdict } from './bench-hub.js';
 
 const CLIENTS = 32;
 const SECONDS = envNumber('BENCH_SECONDS', 20);
@@ -36,12 +36,11 @@ export async function publishLatencyBench(): Promise<void> {
       members.map(async (member, client) => {
         for (let n = 0; Date.now() < ends; n += 1) {
           const started = performance.now();
-          const response = await fetch(`${hub.url}/graphql`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${member.token}` },
-            body: JSON.stringify({ query: PUBLISH, variables: { signals: [signalInput(client, n)] } }),
-          });
-          const body = (await response.json()) as { errors?: unknown; data?: { publishSignals: { signal: { id: string } }[] } };
+          const body: { errors?: unknown; data?: { publishSignals: { signal: { id: string } }[] } } = await postJson(
+            `${hub.url}/graphql`,
+            { query: PUBLISH, variables: { signals: [signalInput(client, n)] } },
+            { authorization: `Bearer ${member.token}` },
+          );
           const elapsed = performance.now() - started;
           if (body.errors || !body.data?.publishSignals[0]?.signal.id) failures += 1;
           else if (Date.now() > warmupEnds) latencies.push(elapsed);
