@@ -9,9 +9,12 @@ const PUBLISHERS = 3;
 const UPDATES = `subscription { incidentUpdated { cursor incident { id status orgCount signalCount tlp } } }`;
 const PUBLISH = `mutation($signals: [SignalInput!]!) { publishSignals(signals: $signals) { index } }`;
 
-function leak(n: number) {
+/** Warm-up signals: a separate leak (other ASNs and prefixes), so that its incident stays apart from the measured one. */
+const WARMUP_SIGNALS = 6000;
+
+function leak(n: number, warmup = false) {
   return {
-    sourceRef: `leak-${n}`,
+    sourceRef: `${warmup ? 'warmup' : 'leak'}-${n}`,
     kind: 'ROUTE_ANOMALY',
     severity: 'CRITICAL',
     tlp: 'AMBER',
@@ -20,10 +23,10 @@ function leak(n: number) {
     service: 'internet',
     routeAnomaly: {
       anomalyType: 'MORE_SPECIFIC',
-      prefixes: [`10.${(n >> 8) & 255}.${n & 255}.0/24`],
-      originAsn: 64500,
-      leakingAsn: 64666,
-      asPath: [64501, 64496, 64666, 64500],
+      prefixes: [`${warmup ? 11 : 10}.${(n >> 8) & 255}.${n & 255}.0/24`],
+      originAsn: warmup ? 64510 : 64500,
+      leakingAsn: warmup ? 64677 : 64666,
+      asPath: warmup ? [64511, 64677, 64510] : [64501, 64496, 64666, 64500],
     },
   };
 }
@@ -40,9 +43,17 @@ export async function burstBench(): Promise<void> {
       { name: 'burst-watcher', kind: OrgKind.CARRIER, role: UserRole.VIEWER },
       { name: 'burst-ministry', kind: OrgKind.MINISTRY, role: UserRole.VIEWER },
       { name: 'burst-partner', kind: OrgKind.PARTNER, role: UserRole.VIEWER },
+      { name: 'burst-warmup', kind: OrgKind.ISAC, role: UserRole.PUBLISHER },
     ]);
     const publishers = members.slice(0, PUBLISHERS);
-    const watchers = members.slice(PUBLISHERS);
+    const watchers = members.slice(PUBLISHERS, PUBLISHERS + 3);
+    // A hub that has run for a while has compiled its hot paths; a fresh process has not.
+    const warmupPublisher = members[PUBLISHERS + 3];
+    for (let offset = 0; offset < WARMUP_SIGNALS; offset += BATCH) {
+      const signals = Array.from({ length: BATCH }, (_, i) => leak(offset + i, true));
+      const body: { errors?: unknown } = await postJson(`${hub.url}/graphql`, { query: PUBLISH, variables: { signals } }, { authorization: `Bearer ${warmupPublisher.token}` });
+      if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 500));
+    }
     const received = watchers.map(() => [] as { at: number; update: any }[]);
     const errors: string[] = [];
     const subscribers = await Promise.all(
