@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { inlineValues, sendStatements, statement } from '../apps/hub/src/database/statements.js';
+import { inlineValues, quoteLiteral, sendStatements, statement } from '../apps/hub/src/database/statements.js';
 import { runOrderedWrite } from '../apps/hub/src/database/write-lock.js';
 import { createTestDatabase } from './support/test-hub.util.js';
 
@@ -69,6 +69,10 @@ describe('statements sent in one round trip', () => {
     // Outside a transaction block the message is one implicit transaction: none of it stays.
     const { rows: ids } = await client.query('SELECT id FROM probe ORDER BY id');
     expect(ids).toEqual([{ id: 1 }]);
+  });
+
+  it('quotes exactly as the driver’s escapeLiteral does', () => {
+    for (const text of [...HOSTILE_TEXTS, "\\'", "''\\\\", '\\']) expect(quoteLiteral(text)).toBe(pg.escapeLiteral(text));
   });
 
   it('refuses a placeholder without a value', () => {

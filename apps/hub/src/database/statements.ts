@@ -15,9 +15,19 @@ const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): 
 export const statement = (text: string, values: unknown[] = []): Statement => ({ text, values });
 
 /**
+ * The same text as the driver's escapeLiteral (quotes doubled; with a backslash, an E''
+ * literal with backslashes doubled), by native string replacement: escapeLiteral builds
+ * its answer a character at a time, 18 ms for a 170 KB batch of incident records.
+ */
+export function quoteLiteral(value: string): string {
+  const quoted = value.replace(/'/g, "''");
+  return value.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+}
+
+/**
  * The statement with each parameter written as a literal: the driver's own text form of
- * the value (what it would send for a bound parameter), quoted by the driver's
- * escapeLiteral. Untyped literals resolve like bound parameters do; every value
+ * the value (what it would send for a bound parameter), quoted as the driver's
+ * escapeLiteral does. Untyped literals resolve like bound parameters do; every value
  * stays data, never SQL.
  */
 export function inlineValues({ text, values }: Statement): string {
@@ -27,7 +37,7 @@ export function inlineValues({ text, values }: Statement): string {
     const value = prepareValue(values[index]);
     if (value === null) return 'NULL';
     if (Buffer.isBuffer(value)) throw new Error(`binary values cannot be inlined (${placeholder})`);
-    return pg.escapeLiteral(value);
+    return quoteLiteral(value);
   });
 }
 
