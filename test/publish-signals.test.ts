@@ -65,6 +65,28 @@ describe('publishSignals', () => {
     expect(await countSignals(members.other.org.id)).toBe(otherBefore + 1);
   });
 
+  it('retries the publishes of a failed shared transaction alone: the failing one gets the error, the others are stored once', async () => {
+    // A trigger stands in for a failure only the database sees (validation has passed).
+    await db.query(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.source_ref = 'noc-poison' THEN RAISE EXCEPTION 'poisoned signal'; END IF; RETURN NEW; END $$`);
+    await db.query('CREATE TRIGGER refuse_poison BEFORE INSERT ON signal FOR EACH ROW EXECUTE FUNCTION refuse_poison()');
+    try {
+      const before = await countSignals(members.noc.org.id);
+      const refs = Array.from({ length: 24 }, (_, i) => (i === 12 ? 'noc-poison' : `noc-retried-${i}`));
+      const answers = await Promise.all(
+        refs.map((sourceRef) => graphql(hub.url, PUBLISH, { signals: [trafficDrop({ sourceRef })] }, { token: members.noc.token })),
+      );
+      expect(answers[12].errors).toBeDefined();
+      expect(answers.filter((answer) => answer.errors)).toHaveLength(1);
+      expect(answers.filter((answer) => answer.data?.publishSignals[0].duplicate === false)).toHaveLength(23);
+      expect(await countSignals(members.noc.org.id)).toBe(before + 23);
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM signal WHERE source_ref LIKE 'noc-retried-%'`);
+      expect(rows[0].n).toBe(23);
+    } finally {
+      await db.query('DROP TRIGGER refuse_poison ON signal; DROP FUNCTION refuse_poison()');
+    }
+  });
+
   it.each([1, 250])('stores text and references with tabs, newlines, backslashes, quotes and braces exactly (batch of %i)', async (size) => {
     const awkward = 'line 1\tcol\nline 2 \\N "quoted" {braces} \\ 大阪\r\nend';
     const input = trafficDrop({ sourceRef: `ticket"${size}"\\{x},\\N`, text: awkward });

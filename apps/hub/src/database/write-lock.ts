@@ -40,11 +40,13 @@ export interface OrderedWrite {
  * Runs `work` in a transaction holding the ordered-write lock, in as few round trips
  * as the work allows: BEGIN, the lock and `reads` go in one, and `work` returns the
  * statements that go with COMMIT in the last (their rows are handed to `committed`).
+ * `lastRoundTripSent` is called as that last round trip leaves.
  */
 export async function runOrderedWrite<T>(
   dataSource: DataSource,
   reads: Statement[],
   work: (write: OrderedWrite, readRows: Row[][]) => Promise<{ final: Statement[]; committed: (finalRows: Row[][]) => T }>,
+  lastRoundTripSent: () => void = () => {},
 ): Promise<T> {
   // The pool's own client, not a TypeORM query runner: the transaction is driven by hand.
   const [client, release] = (await (dataSource.driver as PostgresDriver).obtainMasterConnection()) as [pg.PoolClient, (error?: Error) => void];
@@ -55,7 +57,9 @@ export async function runOrderedWrite<T>(
     const write: OrderedWrite = { client, publishedAt: lock.now, send: (statements) => sendStatements(client, statements) };
     const done = await work(write, readRows);
     committed = done.committed;
-    finalRows = (await sendStatements(client, [...done.final, statement('COMMIT')])).slice(0, done.final.length);
+    const lastRoundTrip = sendStatements(client, [...done.final, statement('COMMIT')]);
+    lastRoundTripSent();
+    finalRows = (await lastRoundTrip).slice(0, done.final.length);
   } catch (error) {
     // A connection that cannot roll back is closed rather than returned to the pool.
     const rollbackFailure = await client.query('ROLLBACK').then(

@@ -176,8 +176,8 @@ export class SignalStore {
   }
 
   /** See runOrderedWrite. */
-  orderedWrite<T>(reads: Statement[], work: Parameters<typeof runOrderedWrite<T>>[2]): Promise<T> {
-    return runOrderedWrite(this.dataSource, reads, work);
+  orderedWrite<T>(reads: Statement[], work: Parameters<typeof runOrderedWrite<T>>[2], lastRoundTripSent?: () => void): Promise<T> {
+    return runOrderedWrite(this.dataSource, reads, work, lastRoundTripSent);
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

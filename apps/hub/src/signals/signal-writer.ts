@@ -36,6 +36,8 @@ interface WriteRequest {
   viewer: Viewer;
   orgId: string;
   rows: NewSignalRow[];
+  /** Retried after the transaction it shared failed: it now commits in one of its own. */
+  alone?: boolean;
   resolve(outcome: WriteOutcome): void;
   reject(error: unknown): void;
 }
@@ -44,14 +46,20 @@ interface WriteRequest {
  * Stores validated signals: one transaction at a time under the ordered-write lock
  * (so sequence = commit order), with the requests that arrived while the previous
  * transaction ran joining the next one (group commit). Thirty-two NOCs publishing one
- * signal each then cost one lock wait and one commit, not thirty-two in a row. Each
- * request is answered after the commit that holds it; if a shared transaction fails,
- * its requests are retried one by one so that one bad request cannot sink the others.
+ * signal each then cost one lock wait and one commit, not thirty-two in a row. After a
+ * large transaction the next one starts as soon as the previous one sends its last round
+ * trip: its BEGIN, lock and reads wait inside Postgres for that commit instead of a round
+ * trip after it.
+ * Each request is answered after the commit that holds it, in commit order; if a shared
+ * transaction fails, its requests are retried one by one so that one bad request cannot
+ * sink the others.
  */
 @Injectable()
 export class SignalWriter {
   private readonly queue: WriteRequest[] = [];
   private writing = false;
+  /** Settles when the last started transaction has been answered (and announced). */
+  private answered: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: SignalStore,
@@ -77,12 +85,20 @@ export class SignalWriter {
     try {
       while (this.queue.length > 0) {
         const group = this.takeGroup();
-        try {
-          this.settle(group, await this.commit(group));
-        } catch (error) {
-          if (group.length === 1) group[0].reject(error);
-          else for (const request of group) await this.commit([request]).then((outcomes) => this.settle([request], outcomes), request.reject);
-        }
+        // A large transaction lets the next one start as its last round trip leaves; after a
+        // small one, waiting for its commit lets more publishes join the next group, which
+        // costs less than another transaction (publish-latency bench, bench/README.md).
+        const overlaps = this.store.usesCopy(group.flatMap((request) => request.rows));
+        await new Promise<void>((next) => {
+          const committed = this.commit(group, overlaps ? next : () => {});
+          committed.then(
+            () => next(),
+            () => next(),
+          );
+          this.answered = this.answered
+            .then(() => this.settle(group, committed))
+            .catch((error: unknown) => this.logger.error({ err: error }, 'could not answer committed publishes'));
+        });
       }
     } finally {
       this.writing = false;
@@ -91,30 +107,49 @@ export class SignalWriter {
 
   private takeGroup(): WriteRequest[] {
     const group = [this.queue.shift()!];
+    if (group[0].alone) return group;
     let size = group[0].rows.length;
-    while (this.queue.length > 0 && size + this.queue[0].rows.length <= GROUP_SIGNALS) {
+    while (this.queue.length > 0 && !this.queue[0].alone && size + this.queue[0].rows.length <= GROUP_SIGNALS) {
       size += this.queue[0].rows.length;
       group.push(this.queue.shift()!);
     }
     return group;
   }
 
-  private settle(group: WriteRequest[], outcomes: WriteOutcome[]): void {
+  private retryAlone(group: WriteRequest[], error: unknown): void {
+    if (group.length === 1) {
+      group[0].reject(error);
+      return;
+    }
+    this.queue.unshift(...group.map((request) => ({ ...request, alone: true })));
+    if (!this.writing) void this.drain();
+  }
+
+  /** Answers a group once every earlier one is answered, or retries its requests alone if its transaction failed. */
+  private async settle(group: WriteRequest[], committed: Promise<WriteOutcome[]>): Promise<void> {
+    let outcomes: WriteOutcome[];
+    try {
+      outcomes = await committed;
+    } catch (error) {
+      this.retryAlone(group, error);
+      return;
+    }
+    const inserted = outcomes.flatMap((outcome) => outcome.inserted);
+    if (inserted.length > 0) this.announce(inserted, outcomes[0].touched);
     group.forEach((request, i) => request.resolve(outcomes[i]));
   }
 
-  private async commit(group: WriteRequest[]): Promise<WriteOutcome[]> {
+  private async commit(group: WriteRequest[], lastRoundTripSent: () => void): Promise<WriteOutcome[]> {
     const asns = await this.organisations.asnDirectory();
     const signals = new Map(group.flatMap((request) => request.rows.map((row) => [row.id, toUnpublishedSignal(row)])));
     const plan = this.correlation.plan([...signals.values()], asns);
     const reads = [this.store.findBySourceRefs([...signals.values()])];
     if (plan.candidates) reads.push(plan.candidates);
-    const outcomes = await this.store.orderedWrite(reads, (write, [storedRows, candidateRows]) =>
-      this.storeGroup(write, group, signals, plan, storedRows, candidateRows ?? []),
+    return this.store.orderedWrite(
+      reads,
+      (write, [storedRows, candidateRows]) => this.storeGroup(write, group, signals, plan, storedRows, candidateRows ?? []),
+      lastRoundTripSent,
     );
-    const inserted = outcomes.flatMap((outcome) => outcome.inserted);
-    if (inserted.length > 0) this.announce(inserted, outcomes[0].touched);
-    return outcomes;
   }
 
   /**
