@@ -243,4 +243,8 @@ function event(incidentId: string, type: IncidentEventType, actorOrgId: string |
   return { id: newId(), incidentId, type, actorOrgId, actorUserId: null, details };
 }
 
-const union = (current: string[], added: readonly string[]): string[] => [...new Set([...current, ...added])];
+/** `current` itself when nothing is new: most signals joining an incident add nothing to these lists. */
+function union(current: string[], added: readonly string[]): string[] {
+  const missing = added.filter((value, i) => !current.includes(value) && added.indexOf(value) === i);
+  return missing.length === 0 ? current : [...current, ...missing];
+}
