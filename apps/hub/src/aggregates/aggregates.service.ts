@@ -62,7 +62,6 @@ export class AggregatesService {
     private readonly config: HubConfig,
   ) {}
 
-  /** Adds newly stored signals to the rollups, inside their publishing transaction. */
   /** Adds the signals (stored earlier in the caller's transaction) to the rollups and marks their buckets stale. */
   recordStatement(signalIds: string[]): Statement | null {
     return signalIds.length === 0 ? null : rollUp('s.id = ANY($1::uuid[])', [signalIds]);
