@@ -62,7 +62,9 @@ describe('two hub processes on one database', () => {
     await graphqlOk(hubA.url, `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: created.createApiKey.apiKey.id }, {
       token: members.admin.token,
     });
-    const code = await Promise.race([feed.closed, new Promise((resolve) => setTimeout(() => resolve('timeout'), DEADLINE_MS))]);
+    let deadline: NodeJS.Timeout | undefined;
+    const code = await Promise.race([feed.closed, new Promise((resolve) => (deadline = setTimeout(() => resolve('timeout'), DEADLINE_MS)))]);
+    clearTimeout(deadline);
     expect(code).toBe(4403);
   });
 
