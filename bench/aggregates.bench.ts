@@ -4,7 +4,7 @@ import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
 import { loadHubConfig } from '../apps/hub/src/config/hub-config.js';
 import { AggregatesService } from '../apps/hub/src/aggregates/aggregates.service.js';
 import { startHub } from '../apps/hub/src/hub.js';
-import { benchDatabase, envNumber, forkBenchHub, ms, percentile, table, verdict } from './bench-hub.js';
+import { benchDatabase, envNumber, forkBenchHub, ms, percentile, postJson, table, verdict } from './bench-hub.js';
 
 const SIGNALS = envNumber('BENCH_SIGNALS', 10_000_000);
 const DAYS = 30;
@@ -97,12 +97,11 @@ export async function aggregatesBench(): Promise<void> {
     ] as const) {
       const query = async (): Promise<{ elapsed: number; cells: number }> => {
         const started = performance.now();
-        const response = await fetch(`${hub.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${viewer.token}` },
-          body: JSON.stringify({ query: QUERY, variables: { from: from.toISOString(), to: to.toISOString() } }),
-        });
-        const body = (await response.json()) as any;
+        const body = await postJson(
+          `${hub.url}/graphql`,
+          { query: QUERY, variables: { from: from.toISOString(), to: to.toISOString() } },
+          { authorization: `Bearer ${viewer.token}` },
+        );
         const elapsed = performance.now() - started;
         if (body.errors) throw new Error(JSON.stringify(body.errors));
         return { elapsed, cells: body.data.aggregateMatrix.signalCounts.length };
