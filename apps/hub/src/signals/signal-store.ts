@@ -47,9 +47,9 @@ const copyText = (value: string) => value.replace(/[\\\t\n\r]/g, (char) => ({ '\
 const copyArray = (values: readonly string[]) => copyText(`{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
 
 /**
- * Below this many rows one INSERT beats COPY, which costs two extra round trips
- * (drawing sequences, then the COPY itself): the group-commit transactions of
- * single-signal publishes hold a few dozen rows.
+ * Below this many rows one INSERT (sent with COMMIT) beats COPY, which costs two more
+ * round trips (the writes before it with the sequence draw, then the COPY itself): the
+ * group-commit transactions of single-signal publishes hold a few dozen rows.
  */
 const COPY_MIN_ROWS = 200;
 
