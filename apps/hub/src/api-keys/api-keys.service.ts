@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { PubSubEngine } from 'graphql-subscriptions';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -9,6 +9,7 @@ import { AuditAction, AuditService } from '../audit/audit.service.js';
 import { newId, requireUuid } from '../common/ids.js';
 import { hashSecret, verifySecret } from '../common/secret-hashing.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
+import { RevocableCache } from '../auth/revocable-cache.js';
 import { CredentialRevokedEvent, HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
 import { CreateApiKeyInput } from './dto/create-api-key.input.js';
 import { ApiKeyEntity } from './api-key.entity.js';
@@ -16,6 +17,8 @@ import { ApiKeyEntity } from './api-key.entity.js';
 const KEY_PREFIX = 'kss';
 const KEY_PATTERN = /^kss_([a-z2-7]{16})_([A-Za-z0-9_-]{43})$/;
 const VERIFIED_CACHE_LIMIT = 10_000;
+/** How long a key's stored row is reused without reading it again (see RevocableCache). */
+const KEY_TTL_MS = 2_000;
 
 export interface CreatedApiKey {
   apiKey: ApiKeyEntity;
@@ -25,12 +28,15 @@ export interface CreatedApiKey {
 /**
  * Machine credentials: `kss_<keyId>_<secret>`. The secret is stored as an argon2 hash.
  * A successful verification is remembered (as a SHA-256 of the presented key) so that
- * hot API paths do not pay argon2 on every request; revocation is still checked in the
- * database on each use.
+ * hot API paths do not pay argon2 on every request, and the key's row is reused for up
+ * to KEY_TTL_MS; a revocation drops both (in every hub process, by its notice).
  */
 @Injectable()
-export class ApiKeysService {
+export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   private readonly verified = new Map<string, Buffer>();
+  /** Unrevoked keys by keyId. */
+  private readonly keys = new RevocableCache<ApiKeyEntity>(KEY_TTL_MS, VERIFIED_CACHE_LIMIT);
+  private revocationSubscription: number | null = null;
 
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly apiKeys: Repository<ApiKeyEntity>,
@@ -38,6 +44,17 @@ export class ApiKeysService {
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
     private readonly audit: AuditService,
   ) {}
+
+  async onModuleInit(): Promise<void> {
+    // Keyed by keyId, which the notice does not carry: a revocation empties the cache.
+    this.revocationSubscription = await this.pubsub.subscribe(HubTrigger.CREDENTIAL_REVOKED, (event: CredentialRevokedEvent) => {
+      if (event.apiKeyId) this.keys.forget();
+    }, {});
+  }
+
+  onModuleDestroy(): void {
+    if (this.revocationSubscription !== null) this.pubsub.unsubscribe(this.revocationSubscription);
+  }
 
   async create(viewer: Viewer, input: CreateApiKeyInput): Promise<CreatedApiKey> {
     const orgId = input.orgId ?? viewer.orgId;
@@ -83,6 +100,7 @@ export class ApiKeysService {
       await this.apiKeys.update({ id, revokedAt: IsNull() }, { revokedAt: apiKey.revokedAt });
     }
     this.verified.delete(apiKey.id);
+    this.keys.forget(apiKey.keyId);
     await this.audit.record(viewer, AuditAction.API_KEY_REVOKED, 'api_key', [apiKey.id], { keyId: apiKey.keyId });
     const event: CredentialRevokedEvent = { apiKeyId: apiKey.id };
     await this.pubsub.publish(HubTrigger.CREDENTIAL_REVOKED, event);
@@ -94,7 +112,7 @@ export class ApiKeysService {
     const match = KEY_PATTERN.exec(presented);
     if (!match) return null;
     const [, keyId, secret] = match;
-    const apiKey = await this.apiKeys.findOne({ where: { keyId, revokedAt: IsNull() }, relations: { organisation: true } });
+    const apiKey = await this.keys.get(keyId, () => this.apiKeys.findOne({ where: { keyId, revokedAt: IsNull() }, relations: { organisation: true } }));
     if (!apiKey) return null;
     const fingerprint = createHash('sha256').update(presented).digest();
     const remembered = this.verified.get(apiKey.id);

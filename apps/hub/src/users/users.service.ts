@@ -7,6 +7,7 @@ import { Viewer, canAdministerOrg } from '@kessetsu/auth';
 import { AuditAction, AuditService } from '../audit/audit.service.js';
 import { newId, requireUuid } from '../common/ids.js';
 import { hashSecret } from '../common/secret-hashing.js';
+import { RevocableCache } from '../auth/revocable-cache.js';
 import { OrganisationsService, isUniqueViolation } from '../organisations/organisations.service.js';
 import { CredentialRevokedEvent, HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
 import { CreateUserInput } from './dto/create-user.input.js';
@@ -21,19 +22,13 @@ export interface ActiveIdentity {
   orgKind: OrgKind;
 }
 
-/**
- * How long an active user's identity is reused without reading it again. Deactivation
- * drops it at once in this process, and in the others when its notice arrives (within
- * milliseconds); the limit bounds a notice lost to a reconnect.
- */
+/** How long an active user's identity is reused without reading it again (see RevocableCache). */
 const IDENTITY_TTL_MS = 2_000;
 const IDENTITY_CACHE_LIMIT = 10_000;
 
 @Injectable()
 export class UsersService implements OnModuleInit, OnModuleDestroy {
-  private readonly identities = new Map<string, { identity: ActiveIdentity; until: number }>();
-  /** Counts revocations, so that a lookup overtaken by one does not cache what it read. */
-  private revocations = 0;
+  private readonly identities = new RevocableCache<ActiveIdentity>(IDENTITY_TTL_MS, IDENTITY_CACHE_LIMIT);
   private revocationSubscription: number | null = null;
 
   constructor(
@@ -44,7 +39,9 @@ export class UsersService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.revocationSubscription = await this.pubsub.subscribe(HubTrigger.CREDENTIAL_REVOKED, (event: CredentialRevokedEvent) => this.forget(event.userId), {});
+    this.revocationSubscription = await this.pubsub.subscribe(HubTrigger.CREDENTIAL_REVOKED, (event: CredentialRevokedEvent) => {
+      if (event.userId) this.identities.forget(event.userId);
+    }, {});
   }
 
   onModuleDestroy(): void {
@@ -88,7 +85,7 @@ export class UsersService implements OnModuleInit, OnModuleDestroy {
       user.active = false;
       await this.users.update({ id }, { active: false });
     }
-    this.forget(user.id);
+    this.identities.forget(user.id);
     await this.audit.record(viewer, AuditAction.USER_DEACTIVATED, 'user', [user.id], { email: user.email });
     const event: CredentialRevokedEvent = { userId: user.id };
     await this.pubsub.publish(HubTrigger.CREDENTIAL_REVOKED, event);
@@ -105,26 +102,15 @@ export class UsersService implements OnModuleInit, OnModuleDestroy {
     return this.users.findOne({ where: { email: normaliseEmail(email) }, relations: { organisation: true } });
   }
 
-  /** What every authenticated request needs of its user, read with one plain statement and cached briefly (IDENTITY_TTL_MS). */
-  async activeIdentity(id: string): Promise<ActiveIdentity | null> {
-    const cached = this.identities.get(id);
-    if (cached && cached.until > Date.now()) return cached.identity;
-    const revocationsBefore = this.revocations;
-    const [identity]: ActiveIdentity[] = await this.users.manager.query(
-      `SELECT u.id, u.org_id AS "orgId", u.role, o.kind AS "orgKind" FROM hub_user u JOIN organisation o ON o.id = u.org_id WHERE u.id = $1 AND u.active`,
-      [id],
-    );
-    if (!identity) return null;
-    if (this.revocations === revocationsBefore) {
-      if (this.identities.size >= IDENTITY_CACHE_LIMIT) this.identities.clear();
-      this.identities.set(id, { identity, until: Date.now() + IDENTITY_TTL_MS });
-    }
-    return identity;
-  }
-
-  private forget(userId: string | undefined): void {
-    this.revocations += 1;
-    if (userId) this.identities.delete(userId);
+  /** What every authenticated request needs of its user: one plain statement, its answer reused briefly (IDENTITY_TTL_MS). */
+  activeIdentity(id: string): Promise<ActiveIdentity | null> {
+    return this.identities.get(id, async () => {
+      const [identity]: ActiveIdentity[] = await this.users.manager.query(
+        `SELECT u.id, u.org_id AS "orgId", u.role, o.kind AS "orgKind" FROM hub_user u JOIN organisation o ON o.id = u.org_id WHERE u.id = $1 AND u.active`,
+        [id],
+      );
+      return identity ?? null;
+    });
   }
 
   findActiveWithOrganisation(id: string): Promise<UserEntity | null> {
