@@ -18,7 +18,8 @@ export type RefreshRange = { from: Date; to: Date } | 'all';
 const MAX_CACHED_SNAPSHOTS = 8_000;
 const MAX_CACHED_LAYOUTS = 1_000;
 
-const BUCKET_MS: Record<AggregateBucket, number> = { [AggregateBucket.HOUR]: 3_600_000, [AggregateBucket.DAY]: 86_400_000 };
+/** Length of each bucket (a DAY is a JST calendar day: Japan has no daylight saving). */
+export const BUCKET_MS: Record<AggregateBucket, number> = { [AggregateBucket.HOUR]: 3_600_000, [AggregateBucket.DAY]: 86_400_000 };
 
 /** SQL for the start of the bucket that a rollup hour falls in (DAY follows the JST calendar day). */
 export function bucketStartSql(bucket: AggregateBucket, hour: string): string {

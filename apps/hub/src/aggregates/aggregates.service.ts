@@ -1,18 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { InvalidInputException, PREFECTURES, NATIONWIDE, INTERNATIONAL, SignalKind, TlpLabel } from '@kessetsu/schema';
 import { TLP_ORDER, Viewer, aggregateScope } from '@kessetsu/auth';
 import { HubConfig } from '../config/hub-config.js';
 import { SqlParams } from '../common/sql-params.js';
 import { AggregateBucket, AggregateDimension, AggregatesArgs } from './dto/aggregates.args.js';
 import { AggregateCell, AggregateMatrixView, AggregatesView } from './aggregate.model.js';
-import { AggregateSnapshots, BucketCells, bucketStartSql, markStaleSql, snapshotCellKey } from './aggregate-snapshots.js';
+import { AggregateSnapshots, BUCKET_MS, BucketCells, bucketStartSql, markStaleSql, snapshotCellKey } from './aggregate-snapshots.js';
 import { Statement, statement } from '../database/statements.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-const JST_OFFSET_MS = 9 * HOUR_MS;
+const DAY_MS = BUCKET_MS[AggregateBucket.DAY];
+const JST_OFFSET_MS = 9 * BUCKET_MS[AggregateBucket.HOUR];
 const MAX_RANGE_DAYS = 400;
 /** Above this many grid cells, withheld cells are left out of the cell list instead of listed as suppressed. */
 const MAX_LISTED_GRID = 20_000;
@@ -53,6 +52,11 @@ interface Grid {
   buckets: { counts: readonly number[]; offsets: Int32Array }[];
 }
 
+/** Whether the viewer must not see a cell's counts: small (or, being unknown, empty) cells where the policy asks for suppression. */
+function isWithheld(grid: Grid, counts: readonly number[], offset: number): boolean {
+  return grid.suppressSmallCells && (offset < 0 || counts[offset + 1] < grid.k);
+}
+
 /** Cross-carrier aggregates from hourly rollups, scoped and suppressed by the access policy. */
 @Injectable()
 export class AggregatesService {
@@ -86,7 +90,7 @@ export class AggregatesService {
       const { counts, offsets } = grid.buckets[b];
       combinations.forEach((combination, c) => {
         const offset = offsets[c];
-        const suppressed = offset < 0 || (suppressSmallCells && counts[offset + 1] < k);
+        const suppressed = offset < 0 || isWithheld(grid, counts, offset);
         if (suppressed && !listEveryCell) return;
         cells.push({
           bucketStart,
@@ -119,7 +123,7 @@ export class AggregatesService {
       for (const { counts, offsets } of grid.buckets) {
         for (let c = 0; c < combinations.length; c += 1, index += 1) {
           const offset = offsets[c];
-          if (suppressSmallCells && (offset < 0 || counts[offset + 1] < k)) values[index] = null;
+          if (isWithheld(grid, counts, offset)) values[index] = null;
           else if (offset >= 0) values[index] = counts[offset + position];
         }
       }
@@ -141,7 +145,6 @@ export class AggregatesService {
       },
     };
   }
-
 
   private async grid(viewer: Viewer, args: AggregatesArgs): Promise<Grid> {
     const { bucket } = args;
@@ -234,20 +237,20 @@ function bucketCellsOf(rows: RollupRow[]): Map<number, BucketCells> {
 
 /** The start of the bucket holding `date` (DAY buckets start at JST midnight). */
 function bucketFloor(date: Date, bucket: AggregateBucket): Date {
-  if (bucket === AggregateBucket.HOUR) return new Date(Math.floor(date.getTime() / HOUR_MS) * HOUR_MS);
-  return new Date(Math.floor((date.getTime() + JST_OFFSET_MS) / DAY_MS) * DAY_MS - JST_OFFSET_MS);
+  const step = BUCKET_MS[bucket];
+  const offset = bucket === AggregateBucket.DAY ? JST_OFFSET_MS : 0;
+  return new Date(Math.floor((date.getTime() + offset) / step) * step - offset);
 }
 
 /** The first bucket boundary at or after `date`. */
 function bucketCeil(date: Date, bucket: AggregateBucket): Date {
   const floor = bucketFloor(date, bucket);
-  return floor.getTime() === date.getTime() ? floor : new Date(floor.getTime() + (bucket === AggregateBucket.HOUR ? HOUR_MS : DAY_MS));
+  return floor.getTime() === date.getTime() ? floor : new Date(floor.getTime() + BUCKET_MS[bucket]);
 }
 
 function bucketStartsIn(from: Date, to: Date, bucket: AggregateBucket): Date[] {
-  const step = bucket === AggregateBucket.HOUR ? HOUR_MS : DAY_MS;
   const starts: Date[] = [];
-  for (let t = from.getTime(); t < to.getTime(); t += step) starts.push(new Date(t));
+  for (let t = from.getTime(); t < to.getTime(); t += BUCKET_MS[bucket]) starts.push(new Date(t));
   return starts;
 }
 

@@ -189,8 +189,12 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
   /** `noticed`: a notice or the poll asked for this run, so others may have committed too and the database is read. */
   private async deliverCommitted(noticed: boolean): Promise<void> {
     if (this.subscribers.size === 0) {
+      // Nobody to deliver to: the mark only follows the commits. This process's own say
+      // where they end without a query; a notice or the poll means others may have committed.
+      const ownLast = this.offered.at(-1);
       this.offered = [];
-      this.highWater = await this.source.maxPosition();
+      if (noticed || ownLast === undefined) this.highWater = await this.source.maxPosition();
+      else if (this.source.positionOf(ownLast) > this.highWater) this.highWater = this.source.positionOf(ownLast);
       return;
     }
     const offered = this.takeOffered();
