@@ -1,4 +1,9 @@
 import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { compileValidityCheck } from '../common/validity-check.js';
+import { SignalInput } from './dto/signal.input.js';
+import { DETAILS_FIELDS } from './signal-details.js';
 import { validateSignalBatch, validateSignalBatchYielding } from './signal-validation.js';
 
 /** The hub's clock during these specs: 2017-08-25 13:00 JST. */
@@ -156,5 +161,72 @@ describe('validateSignalBatchYielding', () => {
     expect(yielded.errors).toEqual(validateSignalBatch(items, NOW).errors);
     expect(yielded.errors.map((error) => `${error.index}.${error.field}`)).toEqual(['10.regions', '520.regions', '555.sourceRef']);
     expect(yielded.inputs).toHaveLength(600);
+  });
+});
+
+describe('compileValidityCheck(SignalInput)', () => {
+  const passes = compileValidityCheck(SignalInput);
+  const classValidatorPasses = (item: object) => validateSync(plainToInstance(SignalInput, item), { forbidUnknownValues: false }).length === 0;
+  const DATE_FIELDS = new Set(['observedStart', 'observedEnd', 'maintenance.plannedStart', 'maintenance.plannedEnd']);
+
+  /** Values that break (or pass) one rule or another of the decorators. */
+  const REPLACEMENTS: unknown[] = [
+    undefined, null, '', ' ', 'x', 'a'.repeat(201), 'a'.repeat(4001), 'Internet', 'dns', 'noc 1', 'noc-1', 'é',
+    0, -1, 0.005, 1, 1.5, 64, 100, 101, 1e7, 2e8, 3e8, Number.NaN, Number.POSITIVE_INFINITY, true, {}, [],
+    ['13'], ['13', '13'], ['48'], ['NATIONWIDE', '01'], Array.from({ length: 50 }, (_, i) => String((i % 47) + 1).padStart(2, '0')),
+    [RECIPIENT], [RECIPIENT, RECIPIENT], ['not-a-uuid'], Array.from({ length: 51 }, () => RECIPIENT),
+    ['203.0.113.0/24'], ['203.0.113.0/33'], ['2001:db8::/32', 'not-a-prefix'], ['example.jp'], ['example..jp'], ['example.jp', 'example.jp'],
+    [1, 2, 3], Array.from({ length: 65 }, () => 1), new Date('2017-08-25T03:00:00Z'), new Date(Number.NaN), '2017-08-25T03:00:00Z',
+    { dropPercent: 20 }, { symptom: 'UNREACHABLE' },
+  ];
+
+  /** Every top-level field and every details field of every kind, each set to every replacement. */
+  function* mutations(): Generator<[string, Record<string, unknown>]> {
+    for (const [kind, valid] of Object.entries(VALID)) {
+      yield [`${kind} as is`, valid];
+      for (const [field, value] of Object.entries(valid)) {
+        const paths = value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)
+          ? [field, ...Object.keys(value).map((key) => `${field}.${key}`), `${field}.missing`]
+          : [field];
+        for (const path of [...paths, 'recipientOrgIds']) {
+          for (const replacement of REPLACEMENTS) {
+            const [head, tail] = path.split('.');
+            const item = tail
+              ? { ...valid, [head]: { ...(valid[head] as object), [tail]: replacement } }
+              : { ...valid, [head]: replacement };
+            yield [`${kind} with ${path} = ${String(replacement).slice(0, 20)}`, item];
+          }
+        }
+      }
+    }
+  }
+
+  it('agrees with class-validator on thousands of generated signals, except values class-transformer would convert', () => {
+    const verdicts = { passed: 0, failed: 0, convertedDates: 0 };
+    for (const [name, item] of mutations()) {
+      const expected = classValidatorPasses(item);
+      const actual = passes(item);
+      const convertedDate = [...DATE_FIELDS].some((path) => {
+        const [head, tail] = path.split('.');
+        const value = tail ? (item[head] as Record<string, unknown> | undefined)?.[tail] : item[head];
+        return value !== null && value !== undefined && !(value instanceof Date);
+      }) || DETAILS_FIELDS.some((field) => item[field] instanceof Date);
+      if (convertedDate && expected && !actual) {
+        verdicts.convertedDates += 1;
+        continue;
+      }
+      if (actual !== expected) throw new Error(`${name}: compiled ${actual}, class-validator ${expected}`);
+      verdicts[actual ? 'passed' : 'failed'] += 1;
+    }
+    expect(verdicts.passed).toBeGreaterThan(500);
+    expect(verdicts.failed).toBeGreaterThan(1000);
+    expect(verdicts.convertedDates).toBeGreaterThan(0);
+  });
+
+  it('leaves a date given as text to class-validator, which converts it', () => {
+    const item = { ...VALID.TRAFFIC_DROP, observedStart: (VALID.TRAFFIC_DROP.observedStart as Date).toISOString() };
+    expect(passes(item)).toBe(false);
+    expect(validate(item).errors).toEqual([]);
+    expect(validate(item).inputs[0].observedStart).toBeInstanceOf(Date);
   });
 });

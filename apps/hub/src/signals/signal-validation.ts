@@ -4,6 +4,7 @@ import { FieldError, SignalKind } from '@kessetsu/schema';
 import { recipientsProblem } from '@kessetsu/auth';
 import { SignalInput } from './dto/signal.input.js';
 import { fieldErrorsOf } from '../common/validation.js';
+import { compileValidityCheck } from '../common/validity-check.js';
 import { DETAILS_BY_KIND, DETAILS_FIELDS, MaintenanceDetails, RouteAnomalyDetails } from './signal-details.js';
 
 /** How far ahead of the hub's clock an observation may claim to start (clock skew). */
@@ -54,12 +55,18 @@ interface BatchValidation {
   seenRefs: Map<string, number>;
 }
 
-function validateItem(state: BatchValidation, item: object, index: number, now: Date): void {
+/** The decorators' verdict without class-validator's cost; it names the errors only when this fails. */
+const passesDecorators = compileValidityCheck(SignalInput);
+
+function decoratorErrors(item: object): { input: SignalInput; errors: Omit<FieldError, 'index'>[] } {
+  if (passesDecorators(item)) return { input: item as SignalInput, errors: [] };
   const input = plainToInstance(SignalInput, item);
-  const itemErrors = [
-    ...fieldErrorsOf(validateSync(input, { forbidUnknownValues: false, validationError: { target: false } })),
-    ...crossFieldErrors(input, now),
-  ];
+  return { input, errors: fieldErrorsOf(validateSync(input, { forbidUnknownValues: false, validationError: { target: false } })) };
+}
+
+function validateItem(state: BatchValidation, item: object, index: number, now: Date): void {
+  const { input, errors } = decoratorErrors(item);
+  const itemErrors = [...errors, ...crossFieldErrors(input, now)];
   const earlier = state.seenRefs.get(input.sourceRef);
   if (earlier !== undefined) {
     itemErrors.push({ field: 'sourceRef', message: `repeats the sourceRef of item ${earlier} in this batch` });
@@ -81,9 +88,10 @@ export function validateSignalBatch(raw: readonly object[], now = new Date()): {
 }
 
 /**
- * The same, yielding to the event loop every few hundred items: validating 5,000
- * signals takes over 100 ms of CPU, and the transaction of another request, which
- * holds the ordered-write lock, must not wait that long for its query results.
+ * The same, yielding to the event loop every few hundred items: 5,000 signals take about
+ * 20 ms of CPU when valid and over 150 ms when each needs class-validator's messages, and
+ * the transaction of another request, which holds the ordered-write lock, must not wait
+ * that long for its query results.
  */
 export async function validateSignalBatchYielding(raw: readonly object[], now = new Date()): Promise<{ inputs: SignalInput[]; errors: FieldError[] }> {
   const state: BatchValidation = { inputs: [], errors: [], seenRefs: new Map() };
