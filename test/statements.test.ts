@@ -71,6 +71,24 @@ describe('statements sent in one round trip', () => {
     expect(ids).toEqual([{ id: 1 }]);
   });
 
+  it('sends a COPY’s rows with the query, in order among the statements, in one round trip', async () => {
+    const rows = HOSTILE_TEXTS.map((text, i) => `${10 + i}\t${text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/\r/g, '\\r')}\n`);
+    const answer = await sendStatements(client, [
+      statement('INSERT INTO probe (id, label) VALUES ($1, $2) RETURNING id', [9, 'before the copy']),
+      { copy: 'COPY probe (id, label) FROM STDIN', rows: rows.join('') },
+      statement('SELECT array_agg(label ORDER BY id) AS labels FROM probe WHERE id >= 10'),
+    ]);
+    expect(answer).toEqual([[{ id: 9 }], [], [{ labels: HOSTILE_TEXTS }]]);
+  });
+
+  it('leaves the connection usable when a statement before or inside the COPY fails', async () => {
+    const copy = { copy: 'COPY probe (id, label) FROM STDIN', rows: '50\tfifty\n' };
+    await expect(sendStatements(client, [statement('SELECT 1 / 0'), copy])).rejects.toThrow(/division by zero/);
+    await expect(sendStatements(client, [{ ...copy, rows: '51\tfifty-one\n9\tduplicate\n' }])).rejects.toThrow(/duplicate key/);
+    expect(await sendStatements(client, [statement('SELECT count(*)::int AS n FROM probe WHERE id >= 50')])).toEqual([[{ n: 0 }]]);
+    await expect(sendStatements(client, [copy, copy])).rejects.toThrow(/one COPY per round trip/);
+  });
+
   it('quotes exactly as the driver’s escapeLiteral does', () => {
     for (const text of [...HOSTILE_TEXTS, "\\'", "''\\\\", '\\']) expect(quoteLiteral(text)).toBe(pg.escapeLiteral(text));
   });
@@ -97,19 +115,24 @@ describe('runOrderedWrite', () => {
   });
 
   it('commits the final statements and hands their rows over; rolls back everything when one fails', async () => {
-    const answer = await runOrderedWrite(dataSource, [statement('SELECT count(*)::int AS n FROM ledger')], async (write, [[before]]) => {
+    const answer = await runOrderedWrite(dataSource, [statement('SELECT count(*)::int AS n FROM ledger')], (publishedAt, [[before]]) => {
       expect(before.n).toBe(0);
-      expect(write.publishedAt).toBeInstanceOf(Date);
-      await write.send([statement('INSERT INTO ledger VALUES ($1, $2)', [1, 'sent early'])]);
-      return { final: [statement('INSERT INTO ledger VALUES ($1, $2) RETURNING note', [2, 'sent with COMMIT'])], committed: (rows) => rows };
+      expect(publishedAt).toBeInstanceOf(Date);
+      return {
+        final: [
+          statement('INSERT INTO ledger VALUES ($1, $2) RETURNING note', [1, 'inserted with COMMIT']),
+          { copy: 'COPY ledger (id, note) FROM STDIN', rows: '2\tcopied with COMMIT\n' },
+        ],
+        committed: (rows) => rows,
+      };
     });
-    expect(answer).toEqual([[{ note: 'sent with COMMIT' }]]);
+    expect(answer).toEqual([[{ note: 'inserted with COMMIT' }], []]);
 
     await expect(
-      runOrderedWrite(dataSource, [], async (write) => {
-        await write.send([statement('INSERT INTO ledger VALUES ($1, $2)', [3, 'rolled back'])]);
-        return { final: [statement('INSERT INTO ledger VALUES ($1, $2)', [1, 'duplicate key'])], committed: () => 'unreachable' };
-      }),
+      runOrderedWrite(dataSource, [], () => ({
+        final: [statement('INSERT INTO ledger VALUES ($1, $2)', [3, 'rolled back']), { copy: 'COPY ledger (id, note) FROM STDIN', rows: '1\tduplicate key\n' }],
+        committed: () => 'unreachable',
+      })),
     ).rejects.toThrow(/duplicate key/);
     await expect(
       runOrderedWrite(dataSource, [], async () => {
@@ -119,8 +142,8 @@ describe('runOrderedWrite', () => {
 
     // The only pooled connection came back usable, outside any transaction.
     expect(await dataSource.query('SELECT id, note FROM ledger ORDER BY id')).toEqual([
-      { id: 1, note: 'sent early' },
-      { id: 2, note: 'sent with COMMIT' },
+      { id: 1, note: 'inserted with COMMIT' },
+      { id: 2, note: 'copied with COMMIT' },
     ]);
     expect(await dataSource.query('SELECT pg_current_xact_id_if_assigned() IS NULL AS idle')).toEqual([{ idle: true }]);
   });

@@ -41,16 +41,62 @@ export function inlineValues({ text, values }: Statement): string {
   });
 }
 
+/** A `COPY ... FROM STDIN` statement with its rows, in COPY's text format (one line per row). */
+export interface CopyIn {
+  copy: string;
+  rows: string;
+}
+
+const isCopyIn = (step: Statement | CopyIn): step is CopyIn => 'copy' in step;
+
+/** The part of node-pg's connection a query writes its messages with (not in @types/pg). */
+interface ProtocolWriter {
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+}
+
+/**
+ * A query whose COPY's rows go out right behind it, in the same write: Postgres reads
+ * them when it reaches the COPY (and drops them if an earlier statement failed), so the
+ * COPY costs no round trip of its own. node-pg's Query waits for the server to ask, and
+ * answers CopyFail because it has no rows to give.
+ */
+class QueryWithCopyRows extends pg.Query {
+  constructor(text: string, rows: Buffer, callback: (error: Error | undefined, results: unknown) => void) {
+    super(text, callback);
+    const submitQuery = this.submit;
+    this.submit = (connection) => {
+      submitQuery.call(this, connection);
+      const writer = connection as unknown as ProtocolWriter;
+      writer.sendCopyFromChunk(rows);
+      writer.endCopyFrom();
+    };
+  }
+
+  /** The rows are on their way already. */
+  handleCopyInResponse(): void {}
+}
+
 /**
  * Sends the statements as one multi-statement query and returns each one's rows, in
- * order: one round trip for all of them. Postgres runs them one after another, each with
- * its own snapshot, and stops at the first error. The writer holding the ordered-write
- * lock uses it: every round trip under the lock also waits for this process's event
- * loop, which other requests keep busy (bench/README.md).
+ * order: one round trip for all of them, including at most one COPY with its rows.
+ * Postgres runs them one after another, each with its own snapshot, and stops at the
+ * first error. The writer holding the ordered-write lock uses it: every round trip
+ * under the lock also waits for this process's event loop, which other requests keep
+ * busy (bench/README.md).
  */
-export async function sendStatements(client: pg.ClientBase, statements: Statement[]): Promise<Row[][]> {
+export async function sendStatements(client: pg.ClientBase, statements: (Statement | CopyIn)[]): Promise<Row[][]> {
   if (statements.length === 0) return [];
-  const results = (await client.query(statements.map(inlineValues).join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+  const copies = statements.filter(isCopyIn);
+  if (copies.length > 1) throw new Error('one COPY per round trip');
+  const text = statements.map((step) => (isCopyIn(step) ? step.copy : inlineValues(step))).join(';\n');
+  type Results = pg.QueryResult | pg.QueryResult[];
+  const results =
+    copies.length === 0
+      ? ((await client.query(text)) as unknown as Results)
+      : await new Promise<Results>((resolve, reject) => {
+          client.query(new QueryWithCopyRows(text, Buffer.from(copies[0].rows), (error, answer) => (error ? reject(error) : resolve(answer as Results))));
+        });
   return (Array.isArray(results) ? results : [results]).map((result) => result.rows);
 }
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
-import { Row, Statement, sendStatements, statement } from './statements.js';
+import { CopyIn, Row, Statement, sendStatements, statement } from './statements.js';
 
 const HUB_WRITE_LOCK = 7_170_001;
 
@@ -26,26 +26,24 @@ export async function lockOrderedWrites(manager: EntityManager): Promise<Date> {
   return row.now;
 }
 
-/** A transaction holding the ordered-write lock (see runOrderedWrite). */
-export interface OrderedWrite {
-  /** The transaction's connection, for COPY. */
-  readonly client: pg.PoolClient;
-  /** The transaction's timestamp. */
-  readonly publishedAt: Date;
-  /** One round trip for all the statements; their rows in order. */
-  send(statements: Statement[]): Promise<Row[][]>;
+/** What a transaction under the ordered-write lock does once its reads are in (see runOrderedWrite). */
+export interface OrderedWork<T> {
+  /** Sent with COMMIT, in the transaction's last round trip. */
+  final: (Statement | CopyIn)[];
+  /** Takes the final statements' rows after the commit. */
+  committed(finalRows: Row[][]): T;
 }
 
 /**
- * Runs `work` in a transaction holding the ordered-write lock, in as few round trips
- * as the work allows: BEGIN, the lock and `reads` go in one, and `work` returns the
- * statements that go with COMMIT in the last (their rows are handed to `committed`).
- * `lastRoundTripSent` is called as that last round trip leaves.
+ * Runs a transaction holding the ordered-write lock in two round trips: BEGIN, the lock
+ * and `reads` in the first; `work` turns their rows (and the transaction's timestamp,
+ * what `now()` stamps its rows with) into the statements that go with COMMIT in the
+ * second. `lastRoundTripSent` is called as that one leaves.
  */
 export async function runOrderedWrite<T>(
   dataSource: DataSource,
   reads: Statement[],
-  work: (write: OrderedWrite, readRows: Row[][]) => Promise<{ final: Statement[]; committed: (finalRows: Row[][]) => T }>,
+  work: (publishedAt: Date, readRows: Row[][]) => OrderedWork<T> | Promise<OrderedWork<T>>,
   lastRoundTripSent: () => void = () => {},
 ): Promise<T> {
   // The pool's own client, not a TypeORM query runner: the transaction is driven by hand.
@@ -54,8 +52,7 @@ export async function runOrderedWrite<T>(
   let committed: (finalRows: Row[][]) => T;
   try {
     const [, [lock], ...readRows] = await sendStatements(client, [statement('START TRANSACTION'), LOCK, ...reads]);
-    const write: OrderedWrite = { client, publishedAt: lock.now, send: (statements) => sendStatements(client, statements) };
-    const done = await work(write, readRows);
+    const done = await work(lock.now, readRows);
     committed = done.committed;
     const lastRoundTrip = sendStatements(client, [...done.final, statement('COMMIT')]);
     lastRoundTripSent();

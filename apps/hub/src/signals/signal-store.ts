@@ -1,12 +1,8 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
-import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SqlParams } from '../common/sql-params.js';
-import { Row, Statement, statement } from '../database/statements.js';
+import { CopyIn, Row, Statement, statement } from '../database/statements.js';
 import { runOrderedWrite } from '../database/write-lock.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
 import { signalFilterSql } from './signal-filter.js';
@@ -47,9 +43,8 @@ const copyText = (value: string) => value.replace(/[\\\t\n\r]/g, (char) => ({ '\
 const copyArray = (values: readonly string[]) => copyText(`{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
 
 /**
- * Below this many rows one INSERT (sent with COMMIT) beats COPY, which costs two more
- * round trips (the writes before it with the sequence draw, then the COPY itself): the
- * group-commit transactions of single-signal publishes hold a few dozen rows.
+ * Below this many rows one INSERT beats COPY: group-commit transactions of single-signal
+ * publishes hold a few dozen rows.
  */
 const COPY_MIN_ROWS = 200;
 
@@ -60,12 +55,12 @@ export class SignalStore {
 
   /**
    * Below COPY_MIN_ROWS, one INSERT that answers each row's sequence (`sequencesOf`
-   * reads its rows); from there on, `drawSequences` then `copy`. Both run inside the
-   * caller's transaction, which holds the ordered-write lock and has left out rows
-   * already stored (so a conflict is a bug, and fails).
+   * reads its rows); from there on, `drawSequences` among the transaction's reads, then
+   * `copyIn`. Both run inside the caller's transaction, which holds the ordered-write
+   * lock and has left out rows already stored (so a conflict is a bug, and fails).
    */
-  usesCopy(rows: NewSignalRow[]): boolean {
-    return rows.length >= COPY_MIN_ROWS;
+  usesCopy(rowCount: number): boolean {
+    return rowCount >= COPY_MIN_ROWS;
   }
 
   /** One INSERT ... SELECT, the sequence taken from the column default under the caller's lock. */
@@ -88,17 +83,20 @@ export class SignalStore {
     return new Map(insertedRows.map((row) => [row.id, BigInt(row.sequence)]));
   }
 
-  /** Sequence numbers for `count` rows, drawn under the caller's lock so they follow commit order. */
+  /**
+   * Sequence numbers for up to `count` rows, drawn under the caller's lock so they follow
+   * commit order; those left over (rows that turn out to be stored already) are a gap.
+   */
   drawSequences(count: number): Statement {
     return statement(`SELECT nextval(pg_get_serial_sequence('signal', 'sequence'))::text AS sequence FROM generate_series(1, $1::int)`, [count]);
   }
 
   /**
    * COPY of the rows with the drawn sequences, in order: a third of the time of an
-   * INSERT ... SELECT over the same rows (bench/README.md). Returns each row's position
-   * in commit order, by id.
+   * INSERT ... SELECT over the same rows (bench/README.md). Also answers each row's
+   * position in commit order, by id.
    */
-  async copy(client: pg.ClientBase, rows: NewSignalRow[], drawn: Row[]): Promise<Map<string, bigint>> {
+  copyIn(rows: NewSignalRow[], drawn: Row[]): { copy: CopyIn; sequences: Map<string, bigint> } {
     const sequences = drawn.map((row) => BigInt(row.sequence)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const lines = rows.map((row, i) =>
       [
@@ -121,16 +119,14 @@ export class SignalStore {
         row.incident_id ?? NULL,
       ].join('\t') + '\n',
     );
-    await pipeline(
-      Readable.from([lines.join('')]),
-      client.query(
-        copyFrom(
-          `COPY signal (id, sequence, org_id, source_ref, kind, severity, tlp, recipient_org_ids, audience, observed_start,
-             observed_end, regions, service, details, text_raw, text_scrubbed, incident_id) FROM STDIN`,
-        ),
-      ),
-    );
-    return new Map(rows.map((row, i) => [row.id, sequences[i]]));
+    return {
+      copy: {
+        copy: `COPY signal (id, sequence, org_id, source_ref, kind, severity, tlp, recipient_org_ids, audience, observed_start,
+                 observed_end, regions, service, details, text_raw, text_scrubbed, incident_id) FROM STDIN`,
+        rows: lines.join(''),
+      },
+      sequences: new Map(rows.map((row, i) => [row.id, sequences[i]])),
+    };
   }
 
   /**

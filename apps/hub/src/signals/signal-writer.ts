@@ -7,7 +7,7 @@ import { ROOT_LOGGER } from '../common/logger.js';
 import { AggregatesService } from '../aggregates/aggregates.service.js';
 import { AuditAction, AuditService } from '../audit/audit.service.js';
 import type { Row, Statement } from '../database/statements.js';
-import type { OrderedWrite } from '../database/write-lock.js';
+import type { OrderedWork } from '../database/write-lock.js';
 import { CorrelationPlan, CorrelationService } from '../incidents/correlation.service.js';
 import type { StoredIncident } from '../incidents/incident-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -88,7 +88,7 @@ export class SignalWriter {
         // A large transaction lets the next one start as its last round trip leaves; after a
         // small one, waiting for its commit lets more publishes join the next group, which
         // costs less than another transaction (publish-latency bench, bench/README.md).
-        const overlaps = this.store.usesCopy(group.flatMap((request) => request.rows));
+        const overlaps = this.store.usesCopy(group.reduce((count, request) => count + request.rows.length, 0));
         await new Promise<void>((next) => {
           const committed = this.commit(group, overlaps ? next : () => {});
           committed.then(
@@ -144,27 +144,32 @@ export class SignalWriter {
     const signals = new Map(group.flatMap((request) => request.rows.map((row) => [row.id, toUnpublishedSignal(row)])));
     const plan = this.correlation.plan([...signals.values()], asns);
     const reads = [this.store.findBySourceRefs([...signals.values()])];
-    if (plan.candidates) reads.push(plan.candidates);
+    const candidatesAt = plan.candidates ? reads.push(plan.candidates) - 1 : -1;
+    // Large transactions COPY their signals, with sequences drawn among the reads so that
+    // everything after them goes in the round trip that commits.
+    const sequencesAt = this.store.usesCopy(signals.size) ? reads.push(this.store.drawSequences(signals.size)) - 1 : -1;
     return this.store.orderedWrite(
       reads,
-      (write, [storedRows, candidateRows]) => this.storeGroup(write, group, signals, plan, storedRows, candidateRows ?? []),
+      (publishedAt, rows) =>
+        this.storeGroup(publishedAt, group, signals, plan, rows[0], candidatesAt < 0 ? [] : rows[candidatesAt], sequencesAt < 0 ? null : rows[sequencesAt]),
       lastRoundTripSent,
     );
   }
 
   /**
    * Under the lock: leaves out what is stored already, correlates, and writes everything
-   * in the round trip that commits (plus the COPY and the statements it must follow, for
-   * large transactions).
+   * in the round trip that commits: incidents first (signals refer to them), then the
+   * signals (INSERT, or COPY with the drawn sequences), rollups and audit.
    */
-  private async storeGroup(
-    write: OrderedWrite,
+  private storeGroup(
+    publishedAt: Date,
     group: WriteRequest[],
     signals: Map<string, UnpublishedSignal>,
     plan: CorrelationPlan,
     storedRows: Row[],
     candidateRows: Row[],
-  ) {
+    drawnSequences: Row[] | null,
+  ): OrderedWork<WriteOutcome[]> {
     /** By organisation and sourceRef: stored before, or by an earlier request of this transaction. */
     const stored = new Map<string, StoredSignal>();
     for (const signal of storedRows.map((row) => toStoredSignal(row as SignalRow))) stored.set(refKey(signal.orgId, signal.sourceRef), signal);
@@ -178,20 +183,13 @@ export class SignalWriter {
         freshRows.push(row);
       }
     }
-    const pending: PendingSignal[] = freshRows.map((row) => ({ ...signals.get(row.id)!, publishedAt: write.publishedAt }));
+    const pending: PendingSignal[] = freshRows.map((row) => ({ ...signals.get(row.id)!, publishedAt }));
     const correlation = this.correlation.correlate(plan, candidateRows, pending);
     for (const row of freshRows) row.incident_id = correlation.incidentOf.get(row.id) ?? null;
     const freshIds = new Set(freshRows.map((row) => row.id));
 
-    // Large transactions COPY their signals, after the incidents they refer to and the
-    // sequences they take; small ones INSERT them in the round trip that commits.
-    let copied: { incidentRows: Row[][]; sequences: Map<string, bigint> } | null = null;
-    if (this.store.usesCopy(freshRows)) {
-      const written = await write.send([...correlation.statements, this.store.drawSequences(freshRows.length)]);
-      copied = { incidentRows: written.slice(0, -1), sequences: await this.store.copy(write.client, freshRows, written.at(-1)!) };
-    }
-    const incidentWrites = copied ? [] : correlation.statements;
-    const insert = copied || freshRows.length === 0 ? [] : [this.store.insertStatement(freshRows)];
+    const copied = drawnSequences && freshRows.length > 0 ? this.store.copyIn(freshRows, drawnSequences) : null;
+    const insert = drawnSequences || freshRows.length === 0 ? [] : [this.store.insertStatement(freshRows)];
     const audit = this.audit.entriesStatement(
       group.flatMap((request) => {
         const inserted = request.rows.filter((row) => freshIds.has(row.id));
@@ -201,10 +199,11 @@ export class SignalWriter {
       }),
     );
     const bookkeeping = [this.aggregates.recordStatement([...freshIds]), audit].filter((write): write is Statement => write !== null);
+    const incidentWrites = correlation.statements;
     return {
-      final: [...incidentWrites, ...insert, ...bookkeeping],
+      final: [...incidentWrites, ...(copied ? [copied.copy] : insert), ...bookkeeping],
       committed: (finalRows: Row[][]): WriteOutcome[] => {
-        correlation.committed(copied?.incidentRows ?? finalRows.slice(0, incidentWrites.length));
+        correlation.committed(finalRows.slice(0, incidentWrites.length));
         const sequences = copied?.sequences ?? this.store.sequencesOf(insert.length > 0 ? finalRows[incidentWrites.length] : []);
         const insertedById = new Map(
           pending.map((signal) => [signal.id, { ...signal, incidentId: correlation.incidentOf.get(signal.id) ?? null, sequence: sequences.get(signal.id)! }]),
