@@ -29,3 +29,33 @@ describe('PrefixIndex', () => {
     expect([...mixed.overlapping('::/0')]).toEqual([]);
   });
 });
+
+describe('PrefixIndex against every pair compared', () => {
+  it('finds exactly the owners whose prefixes contain, equal or lie inside the one asked about', () => {
+    let seed = 7;
+    const random = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % below;
+    };
+    const prefixOf = () => {
+      const length = 8 + random(17);
+      const address = (random(4) << 30) | (random(2 ** 20) << 10);
+      const network = length === 0 ? 0 : (address >>> (32 - length)) << (32 - length);
+      return `${[24, 16, 8, 0].map((shift) => (network >>> shift) & 255).join('.')}/${length}`;
+    };
+    const bitsOf = (prefix: string) => {
+      const [address, length] = prefix.split('/');
+      const value = address.split('.').reduce((bits, octet) => bits * 256 + Number(octet), 0);
+      return value.toString(2).padStart(32, '0').slice(0, Number(length));
+    };
+    const held = Array.from({ length: 300 }, (_, i) => ({ prefix: prefixOf(), owner: `owner-${i % 40}` }));
+    const index = new PrefixIndex<string>();
+    for (const { prefix, owner } of held) index.add(prefix, owner);
+    for (let probe = 0; probe < 500; probe += 1) {
+      const asked = probe < 300 ? held[probe].prefix : prefixOf();
+      const bits = bitsOf(asked);
+      const expected = new Set(held.filter(({ prefix }) => bits.startsWith(bitsOf(prefix)) || bitsOf(prefix).startsWith(bits)).map(({ owner }) => owner));
+      expect([...index.overlapping(asked)].sort()).toEqual([...expected].sort());
+    }
+  });
+});

@@ -1,48 +1,60 @@
-import { parsePrefix } from '@kessetsu/schema';
+import { ParsedPrefix, parsePrefix } from '@kessetsu/schema';
+
+/** A node of the binary address tree: the prefix spelled by the path from the root. */
+interface TreeNode<Owner> {
+  children: [TreeNode<Owner> | undefined, TreeNode<Owner> | undefined];
+  /** Owners holding exactly this prefix. */
+  exact: Set<Owner> | undefined;
+  /** Owners holding a prefix strictly inside this one. */
+  below: Set<Owner> | undefined;
+}
+
+const newNode = <Owner>(): TreeNode<Owner> => ({ children: [undefined, undefined], exact: undefined, below: undefined });
 
 /**
  * Which owners hold a prefix overlapping a given one (either contains the other),
  * as Postgres' `cidr && cidr` decides it, for the prefixes a batch adds before they
- * are stored. Each prefix is a path in the binary address tree: two prefixes overlap
- * when one path starts the other.
+ * are stored. Each prefix is a path in a binary tree per address family: two prefixes
+ * overlap when one path starts the other. A burst adds a thousand prefixes per
+ * transaction, under the write lock, so the walk allocates nothing per bit.
  */
 export class PrefixIndex<Owner> {
-  /** Owners by the exact path of a prefix they hold. */
-  private readonly exact = new Map<string, Set<Owner>>();
-  /** Owners by every strict ancestor path of a prefix they hold. */
-  private readonly below = new Map<string, Set<Owner>>();
-  /** Lengths held, per family, so a lookup visits only the ancestors that can exist. */
-  private readonly lengths = new Map<number, Set<number>>();
+  private readonly roots = new Map<number, TreeNode<Owner>>();
+  /** A signal's prefixes are looked up, then added: each is parsed once. */
+  private readonly parsed = new Map<string, ParsedPrefix | null>();
 
   add(prefix: string, owner: Owner): void {
-    const parsed = parsePrefix(prefix);
+    const parsed = this.parse(prefix);
     if (!parsed) return;
-    const path = `${parsed.family}:${parsed.networkBits}`;
-    if (this.exact.get(path)?.has(owner)) return;
-    addTo(this.exact, path, owner);
-    const held = this.lengths.get(parsed.family) ?? new Set<number>();
-    held.add(parsed.length);
-    this.lengths.set(parsed.family, held);
-    for (let length = 0; length < parsed.length; length += 1) {
-      addTo(this.below, `${parsed.family}:${parsed.networkBits.slice(0, length)}`, owner);
+    let node = this.roots.get(parsed.family);
+    if (!node) this.roots.set(parsed.family, (node = newNode()));
+    for (let depth = 0; depth < parsed.length; depth += 1) {
+      (node.below ??= new Set()).add(owner);
+      const bit = parsed.networkBits.charCodeAt(depth) === 49 ? 1 : 0;
+      node = node.children[bit] ??= newNode();
     }
+    (node.exact ??= new Set()).add(owner);
   }
 
   overlapping(prefix: string): Set<Owner> {
     const found = new Set<Owner>();
-    const parsed = parsePrefix(prefix);
+    const parsed = this.parse(prefix);
+    let node = parsed ? this.roots.get(parsed.family) : undefined;
     if (!parsed) return found;
-    for (const length of this.lengths.get(parsed.family) ?? []) {
-      if (length > parsed.length) continue;
-      for (const owner of this.exact.get(`${parsed.family}:${parsed.networkBits.slice(0, length)}`) ?? []) found.add(owner);
+    for (let depth = 0; node; depth += 1) {
+      for (const owner of node.exact ?? []) found.add(owner);
+      if (depth === parsed.length) {
+        for (const owner of node.below ?? []) found.add(owner);
+        break;
+      }
+      node = node.children[parsed.networkBits.charCodeAt(depth) === 49 ? 1 : 0];
     }
-    for (const owner of this.below.get(`${parsed.family}:${parsed.networkBits}`) ?? []) found.add(owner);
     return found;
   }
-}
 
-function addTo<Owner>(map: Map<string, Set<Owner>>, path: string, owner: Owner): void {
-  const owners = map.get(path);
-  if (owners) owners.add(owner);
-  else map.set(path, new Set([owner]));
+  private parse(prefix: string): ParsedPrefix | null {
+    let parsed = this.parsed.get(prefix);
+    if (parsed === undefined) this.parsed.set(prefix, (parsed = parsePrefix(prefix)));
+    return parsed;
+  }
 }

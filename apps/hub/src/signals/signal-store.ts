@@ -55,8 +55,8 @@ export class SignalStore {
 
   /**
    * Below COPY_MIN_ROWS, one INSERT that answers each row's sequence (`sequencesOf`
-   * reads its rows); from there on, `drawSequences` among the transaction's reads, then
-   * `copyIn`. Both run inside the caller's transaction, which holds the ordered-write
+   * reads its rows); from there on, `copyTexts` before the transaction, `drawSequences`
+   * among its reads, then `copyIn`. Both run inside the caller's transaction, which holds the ordered-write
    * lock and has left out rows already stored (so a conflict is a bug, and fails).
    */
   usesCopy(rowCount: number): boolean {
@@ -92,37 +92,46 @@ export class SignalStore {
   }
 
   /**
-   * COPY of the rows with the drawn sequences, in order: a third of the time of an
-   * INSERT ... SELECT over the same rows (bench/README.md). Also answers each row's
-   * position in commit order, by id.
+   * Each row's COPY line up to its sequence and incident, by id: written before the
+   * transaction, so that under the lock `copyIn` only appends those two.
    */
-  copyIn(rows: NewSignalRow[], drawn: Row[]): { copy: CopyIn; sequences: Map<string, bigint> } {
-    const sequences = drawn.map((row) => BigInt(row.sequence)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const lines = rows.map((row, i) =>
-      [
+  copyTexts(rows: NewSignalRow[]): Map<string, string> {
+    return new Map(
+      rows.map((row) => [
         row.id,
-        sequences[i].toString(),
-        row.org_id,
-        copyText(row.source_ref),
-        row.kind,
-        row.severity,
-        row.tlp,
-        copyArray(row.recipient_org_ids),
-        copyArray(row.audience),
-        row.observed_start,
-        row.observed_end ?? NULL,
-        copyArray(row.regions),
-        row.service === null ? NULL : copyText(row.service),
-        copyText(JSON.stringify(row.details)),
-        row.text_raw === null ? NULL : copyText(row.text_raw),
-        row.text_scrubbed === null ? NULL : copyText(row.text_scrubbed),
-        row.incident_id ?? NULL,
-      ].join('\t') + '\n',
+        [
+          row.id,
+          row.org_id,
+          copyText(row.source_ref),
+          row.kind,
+          row.severity,
+          row.tlp,
+          copyArray(row.recipient_org_ids),
+          copyArray(row.audience),
+          row.observed_start,
+          row.observed_end ?? NULL,
+          copyArray(row.regions),
+          row.service === null ? NULL : copyText(row.service),
+          copyText(JSON.stringify(row.details)),
+          row.text_raw === null ? NULL : copyText(row.text_raw),
+          row.text_scrubbed === null ? NULL : copyText(row.text_scrubbed),
+        ].join('\t'),
+      ]),
     );
+  }
+
+  /**
+   * COPY of the rows (their `copyTexts`) with the drawn sequences, in order: a third of
+   * the time of an INSERT ... SELECT over the same rows (bench/README.md). Also answers
+   * each row's position in commit order, by id.
+   */
+  copyIn(rows: NewSignalRow[], texts: Map<string, string>, drawn: Row[]): { copy: CopyIn; sequences: Map<string, bigint> } {
+    const sequences = drawn.map((row) => BigInt(row.sequence)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const lines = rows.map((row, i) => `${texts.get(row.id)}\t${sequences[i]}\t${row.incident_id ?? NULL}\n`);
     return {
       copy: {
-        copy: `COPY signal (id, sequence, org_id, source_ref, kind, severity, tlp, recipient_org_ids, audience, observed_start,
-                 observed_end, regions, service, details, text_raw, text_scrubbed, incident_id) FROM STDIN`,
+        copy: `COPY signal (id, org_id, source_ref, kind, severity, tlp, recipient_org_ids, audience, observed_start, observed_end,
+                 regions, service, details, text_raw, text_scrubbed, sequence, incident_id) FROM STDIN`,
         rows: lines.join(''),
       },
       sequences: new Map(rows.map((row, i) => [row.id, sequences[i]])),

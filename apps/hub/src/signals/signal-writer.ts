@@ -145,13 +145,14 @@ export class SignalWriter {
     const plan = this.correlation.plan([...signals.values()], asns);
     const reads = [this.store.findBySourceRefs([...signals.values()])];
     const candidatesAt = plan.candidates ? reads.push(plan.candidates) - 1 : -1;
-    // Large transactions COPY their signals, with sequences drawn among the reads so that
-    // everything after them goes in the round trip that commits.
-    const sequencesAt = this.store.usesCopy(signals.size) ? reads.push(this.store.drawSequences(signals.size)) - 1 : -1;
+    // Large transactions COPY their signals: the rows' text written before the lock, and
+    // sequences drawn among the reads, so that everything after them goes with COMMIT.
+    const copyTexts = this.store.usesCopy(signals.size) ? this.store.copyTexts(group.flatMap((request) => request.rows)) : null;
+    const sequencesAt = copyTexts ? reads.push(this.store.drawSequences(signals.size)) - 1 : -1;
     return this.store.orderedWrite(
       reads,
       (publishedAt, rows) =>
-        this.storeGroup(publishedAt, group, signals, plan, rows[0], candidatesAt < 0 ? [] : rows[candidatesAt], sequencesAt < 0 ? null : rows[sequencesAt]),
+        this.storeGroup(publishedAt, group, signals, plan, rows[0], candidatesAt < 0 ? [] : rows[candidatesAt], copyTexts && { texts: copyTexts, drawn: rows[sequencesAt] }),
       lastRoundTripSent,
     );
   }
@@ -168,7 +169,7 @@ export class SignalWriter {
     plan: CorrelationPlan,
     storedRows: Row[],
     candidateRows: Row[],
-    drawnSequences: Row[] | null,
+    copying: { texts: Map<string, string>; drawn: Row[] } | null,
   ): OrderedWork<WriteOutcome[]> {
     /** By organisation and sourceRef: stored before, or by an earlier request of this transaction. */
     const stored = new Map<string, StoredSignal>();
@@ -188,8 +189,8 @@ export class SignalWriter {
     for (const row of freshRows) row.incident_id = correlation.incidentOf.get(row.id) ?? null;
     const freshIds = new Set(freshRows.map((row) => row.id));
 
-    const copied = drawnSequences && freshRows.length > 0 ? this.store.copyIn(freshRows, drawnSequences) : null;
-    const insert = drawnSequences || freshRows.length === 0 ? [] : [this.store.insertStatement(freshRows)];
+    const copied = copying && freshRows.length > 0 ? this.store.copyIn(freshRows, copying.texts, copying.drawn) : null;
+    const insert = copying || freshRows.length === 0 ? [] : [this.store.insertStatement(freshRows)];
     const audit = this.audit.entriesStatement(
       group.flatMap((request) => {
         const inserted = request.rows.filter((row) => freshIds.has(row.id));
