@@ -42,9 +42,9 @@ export class PrefixIndex<Owner> {
     let node = parsed ? this.roots.get(parsed.family) : undefined;
     if (!parsed) return found;
     for (let depth = 0; node; depth += 1) {
-      for (const owner of node.exact ?? []) found.add(owner);
+      if (node.exact) for (const owner of node.exact) found.add(owner);
       if (depth === parsed.length) {
-        for (const owner of node.below ?? []) found.add(owner);
+        if (node.below) for (const owner of node.below) found.add(owner);
         break;
       }
       node = node.children[parsed.networkBits.charCodeAt(depth) === 49 ? 1 : 0];

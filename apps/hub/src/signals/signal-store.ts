@@ -101,28 +101,17 @@ export class SignalStore {
    * transaction, so that under the lock `copyIn` only appends those two.
    */
   copyTexts(rows: NewSignalRow[]): Map<string, string> {
-    return new Map(
-      rows.map((row) => [
+    const texts = new Map<string, string>();
+    for (const row of rows) {
+      texts.set(
         row.id,
-        [
-          row.id,
-          row.org_id,
-          copyText(row.source_ref),
-          row.kind,
-          row.severity,
-          row.tlp,
-          copyArray(row.recipient_org_ids),
-          copyArray(row.audience),
-          row.observed_start,
-          row.observed_end ?? NULL,
-          copyArray(row.regions),
-          row.service === null ? NULL : copyText(row.service),
-          copyText(JSON.stringify(row.details)),
-          row.text_raw === null ? NULL : copyText(row.text_raw),
-          row.text_scrubbed === null ? NULL : copyText(row.text_scrubbed),
-        ].join('\t'),
-      ]),
-    );
+        `${row.id}\t${row.org_id}\t${copyText(row.source_ref)}\t${row.kind}\t${row.severity}\t${row.tlp}\t` +
+          `${copyArray(row.recipient_org_ids)}\t${copyArray(row.audience)}\t${row.observed_start}\t${row.observed_end ?? NULL}\t` +
+          `${copyArray(row.regions)}\t${row.service === null ? NULL : copyText(row.service)}\t${copyText(JSON.stringify(row.details))}\t` +
+          `${row.text_raw === null ? NULL : copyText(row.text_raw)}\t${row.text_scrubbed === null ? NULL : copyText(row.text_scrubbed)}`,
+      );
+    }
+    return texts;
   }
 
   /**
