@@ -4,14 +4,13 @@ import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { RunningHub, startHub } from './hub.js';
 
 /**
- * Node flags a hub process runs with (`npm start` and `npm run bench` pass the same): a
- * young generation fixed at 64 MB. A hub publishing large batches keeps thousands of
- * signals in flight, and with Node's default (growing to 16 MB) every scavenge copied them:
- * a 100,000-signal burst paused for 264 scavenges, 3.2 s; 87 and 2.1 s with 64 MB. Fixed
- * rather than growing, it is part of the idle process (about 260 MB RSS) instead of
- * appearing as the first clients connect (bench/README.md).
+ * Node flags a hub process runs with (`npm start` and `npm run bench` pass the same).
+ * A 32 MB young generation: a hub publishing large batches keeps thousands of signals in
+ * flight, and with Node's default of 16 MB every scavenge copied them (a 100,000-signal
+ * burst: 264 scavenges, 3.2 s; 145 and 2.7 s with 32 MB). 64 MB was faster still but
+ * doubled the memory bench's RSS per idle subscriber (bench/README.md).
  */
-export const HUB_NODE_FLAGS = ['--min-semi-space-size=64', '--max-semi-space-size=64'];
+export const HUB_NODE_FLAGS = ['--max-semi-space-size=32'];
 
 /** Reads the configuration, or explains what is wrong and exits with status 2. */
 export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): HubConfig {
