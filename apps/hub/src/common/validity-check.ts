@@ -7,6 +7,15 @@ type PlainObject = Record<string, unknown>;
 type ObjectCheck = (object: PlainObject) => boolean;
 type PropertyCheck = (value: unknown, object: PlainObject) => boolean;
 
+/** What validateSync does with a property, all of which the check mirrors. */
+const SUPPORTED_TYPES: string[] = [
+  ValidationTypes.CONDITIONAL_VALIDATION,
+  ValidationTypes.IS_DEFINED,
+  ValidationTypes.CUSTOM_VALIDATION,
+  ValidationTypes.NESTED_VALIDATION,
+  ValidationTypes.WHITELIST,
+];
+
 /**
  * The yes/no half of `plainToInstance` + `validateSync(…, { forbidUnknownValues: false })`
  * for one class, compiled once from the same decorator metadata and constraint functions.
@@ -54,19 +63,11 @@ function compileProperty(target: Function, property: string, metadatas: Validati
   const constraints = metadatas
     .filter((metadata) => metadata.type === ValidationTypes.IS_DEFINED || metadata.type === ValidationTypes.CUSTOM_VALIDATION)
     .map((metadata) => compileConstraint(target, property, metadata));
-  const nestedType = metadatas.some((metadata) => metadata.type === ValidationTypes.NESTED_VALIDATION) ? nestedClass(target, property) : undefined;
+  for (const metadata of metadatas) unsupportedIf(!SUPPORTED_TYPES.includes(metadata.type), target, `${metadata.type} on ${property}`);
+  // The class plainToInstance makes of a nested object: none (no rules) without @Type.
+  const nestedType = metadatas.some((metadata) => metadata.type === ValidationTypes.NESTED_VALIDATION) ? (typeOf(target, property) ?? Object) : undefined;
   const nested = nestedType === undefined ? undefined : nestedType === Object ? () => true : compileClass(nestedType, compiled);
   const holdsDate = typeOf(target, property) === Date;
-  for (const metadata of metadatas) {
-    const supported = [
-      ValidationTypes.CONDITIONAL_VALIDATION,
-      ValidationTypes.IS_DEFINED,
-      ValidationTypes.CUSTOM_VALIDATION,
-      ValidationTypes.NESTED_VALIDATION,
-      ValidationTypes.WHITELIST,
-    ];
-    unsupportedIf(!supported.includes(metadata.type), target, `${metadata.type} on ${property}`);
-  }
 
   /** As class-validator walks a nested value: lists element by element, anything else must be an object. */
   const nestedPasses = (value: unknown): boolean => {
@@ -110,15 +111,9 @@ function compileConstraint(target: Function, property: string, metadata: Validat
   };
 }
 
+/** A promise (from a validator not declared async) is left to class-validator, which does not wait for it. */
 function isTruthy(result: unknown): boolean {
-  unsupportedIf(result instanceof Promise, Object, 'a validator answering with a promise');
-  return Boolean(result);
-}
-
-/** The class plainToInstance makes of the property's object (Object when it has no @Type). */
-function nestedClass(target: Function, property: string): Function {
-  const type = typeOf(target, property);
-  return type ?? Object;
+  return !(result instanceof Promise) && Boolean(result);
 }
 
 function typeOf(target: Function, property: string): Function | undefined {
