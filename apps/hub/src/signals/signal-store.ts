@@ -56,8 +56,9 @@ export class SignalStore {
   /**
    * Below COPY_MIN_ROWS, one INSERT that answers each row's sequence (`sequencesOf`
    * reads its rows); from there on, `copyTexts` before the transaction, `drawSequences`
-   * among its reads, then `copyIn`. Both run inside the caller's transaction, which holds the ordered-write
-   * lock and has left out rows already stored (so a conflict is a bug, and fails).
+   * among its reads, then `copyIn`. The writes run inside the caller's transaction, which
+   * holds the ordered-write lock and has left out rows already stored (so a conflict is a
+   * bug, and fails).
    */
   usesCopy(rowCount: number): boolean {
     return rowCount >= COPY_MIN_ROWS;

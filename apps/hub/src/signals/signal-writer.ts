@@ -88,9 +88,9 @@ export class SignalWriter {
         // A large transaction lets the next one start as its last round trip leaves; after a
         // small one, waiting for its commit lets more publishes join the next group, which
         // costs less than another transaction (publish-latency bench, bench/README.md).
-        const overlaps = this.store.usesCopy(group.reduce((count, request) => count + request.rows.length, 0));
+        const copies = this.store.usesCopy(group.reduce((count, request) => count + request.rows.length, 0));
         await new Promise<void>((next) => {
-          const committed = this.commit(group, overlaps ? next : () => {});
+          const committed = this.commit(group, copies, copies ? next : () => {});
           committed.then(
             () => next(),
             () => next(),
@@ -139,7 +139,7 @@ export class SignalWriter {
     group.forEach((request, i) => request.resolve(outcomes[i]));
   }
 
-  private async commit(group: WriteRequest[], lastRoundTripSent: () => void): Promise<WriteOutcome[]> {
+  private async commit(group: WriteRequest[], copies: boolean, lastRoundTripSent: () => void): Promise<WriteOutcome[]> {
     const asns = await this.organisations.asnDirectory();
     const signals = new Map(group.flatMap((request) => request.rows.map((row) => [row.id, toUnpublishedSignal(row)])));
     const plan = this.correlation.plan([...signals.values()], asns);
@@ -147,7 +147,7 @@ export class SignalWriter {
     const candidatesAt = plan.candidates ? reads.push(plan.candidates) - 1 : -1;
     // Large transactions COPY their signals: the rows' text written before the lock, and
     // sequences drawn among the reads, so that everything after them goes with COMMIT.
-    const copyTexts = this.store.usesCopy(signals.size) ? this.store.copyTexts(group.flatMap((request) => request.rows)) : null;
+    const copyTexts = copies ? this.store.copyTexts(group.flatMap((request) => request.rows)) : null;
     const sequencesAt = copyTexts ? reads.push(this.store.drawSequences(signals.size)) - 1 : -1;
     return this.store.orderedWrite(
       reads,
