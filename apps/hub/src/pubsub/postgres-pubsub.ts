@@ -4,14 +4,26 @@ import type { Logger } from 'pino';
 
 const CHANNEL = 'kessetsu_events';
 const RECONNECT_DELAY_MS = 1000;
+/** Postgres' limit on a NOTIFY payload in its default build. */
+const MAX_NOTICE_BYTES = 7999;
+/** Notices sent by one query at most. */
+const NOTICES_PER_QUERY = 100;
 
 type Listener = (message: unknown) => void;
+
+interface QueuedNotice {
+  message: string;
+  sent(): void;
+  failed(error: unknown): void;
+}
 
 /**
  * graphql-subscriptions engine over Postgres LISTEN/NOTIFY, so that hub processes
  * sharing one database hear each other. One connection listens; publishing uses a
- * short-lived query on the pool. Payloads must stay under Postgres' 8000-byte limit,
- * so the hub sends small notices and reads the data itself.
+ * query on its own connection, one for all the notices published in the same turn of
+ * the event loop (a commit announces new signals and changed incidents together: one
+ * round trip and one Postgres transaction instead of two). Payloads must stay under
+ * Postgres' 8000-byte limit, so the hub sends small notices and reads the data itself.
  */
 export class PostgresPubSub extends PubSubEngine {
   private listenerClient: pg.Client | null = null;
@@ -19,6 +31,8 @@ export class PostgresPubSub extends PubSubEngine {
   private nextId = 1;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private queued: QueuedNotice[] = [];
+  private sending = false;
 
   private readonly publisherPool: pg.Pool;
 
@@ -29,7 +43,7 @@ export class PostgresPubSub extends PubSubEngine {
     private readonly onReconnect: () => void = () => {},
   ) {
     super();
-    this.publisherPool = new pg.Pool({ connectionString, max: 2, application_name: 'kessetsu-notify' });
+    this.publisherPool = new pg.Pool({ connectionString, max: 1, application_name: 'kessetsu-notify' });
     // An idle connection the server drops must not crash the process; the next publish reconnects.
     this.publisherPool.on('error', (error) => this.logger.warn({ err: error }, 'NOTIFY connection lost'));
   }
@@ -44,8 +58,15 @@ export class PostgresPubSub extends PubSubEngine {
     this.listenerClient = client;
   }
 
-  async publish(triggerName: string, payload: unknown): Promise<void> {
-    await this.publisherPool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ triggerName, payload })]);
+  publish(triggerName: string, payload: unknown): Promise<void> {
+    const message = JSON.stringify({ triggerName, payload });
+    if (Buffer.byteLength(message) > MAX_NOTICE_BYTES) {
+      return Promise.reject(new Error(`notice ${triggerName} is ${Buffer.byteLength(message)} bytes; NOTIFY takes at most ${MAX_NOTICE_BYTES}`));
+    }
+    return new Promise((sent, failed) => {
+      this.queued.push({ message, sent, failed });
+      if (this.queued.length === 1) queueMicrotask(() => void this.sendQueued());
+    });
   }
 
   async subscribe(triggerName: string, onMessage: Listener): Promise<number> {
@@ -65,6 +86,29 @@ export class PostgresPubSub extends PubSubEngine {
     this.listenerClient = null;
     await client?.end().catch(() => undefined);
     await this.publisherPool.end();
+  }
+
+  /**
+   * Sends the queued notices, a query at a time so that they commit in the order they
+   * were published; what is published meanwhile goes with the next query.
+   */
+  private async sendQueued(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      while (this.queued.length > 0) {
+        const batch = this.queued.splice(0, NOTICES_PER_QUERY);
+        const calls = batch.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ');
+        try {
+          await this.publisherPool.query(`SELECT ${calls}`, [CHANNEL, ...batch.map((notice) => notice.message)]);
+          for (const notice of batch) notice.sent();
+        } catch (error) {
+          for (const notice of batch) notice.failed(error);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
   }
 
   private dispatch(raw: string | undefined): void {
