@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { OrgKind, UserRole } from '@kessetsu/schema';
 import { IncidentLifecycleService } from '../apps/hub/src/incidents/incident-lifecycle.service.js';
 import { graphql, graphqlOk } from './support/graphql-request.util.js';
@@ -23,6 +24,13 @@ describe('incident lifecycle, curation and the incident feed', () => {
   const publish = async (member: Member, overrides: Record<string, unknown>) =>
     (await graphqlOk(hub.url, PUBLISH, { signals: [trafficDrop({ observedStart: at(0), observedEnd: at(10), ...overrides })] }, { token: member.token }))
       .publishSignals[0].incident;
+
+  const openKeys = async (incidentId: string): Promise<{ total: number; open: number }> =>
+    (
+      await hub.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS total, count(*) FILTER (WHERE open)::int AS open FROM incident_key WHERE incident_id = $1`, [incidentId])
+    )[0];
 
   beforeAll(async () => {
     hub = await startTestHub({ HUB_INCIDENT_QUIET_SECONDS: '1', HUB_INCIDENT_SWEEP_MS: '3600000' });
@@ -66,6 +74,23 @@ describe('incident lifecycle, curation and the incident feed', () => {
     ]);
     const after = await publish(m.softbank, { trafficDrop: { dropPercent: 20, peerAsn: 65002 } });
     expect(after.id).not.toBe(ended.id);
+    // Its correlation keys are no longer searched: probes cost what is open, not the history.
+    expect(await openKeys(ended.id)).toEqual({ total: 3, open: 0 });
+  });
+
+  it('draws no signal while closed by the ministry, and draws them again once reopened', async () => {
+    nextScenario();
+    const closedOne = await publish(m.ntt, { trafficDrop: { dropPercent: 25, peerAsn: 65030 } });
+    await graphqlOk(hub.url, CURATE, { id: closedOne.id, input: { status: 'RESOLVED' } }, { token: m.ministry.token });
+    expect(await openKeys(closedOne.id)).toEqual({ total: 2, open: 0 });
+    const whileClosed = await publish(m.kddi, { trafficDrop: { dropPercent: 25, peerAsn: 65030 } });
+    expect(whileClosed.id).not.toBe(closedOne.id);
+    await graphqlOk(hub.url, CURATE, { id: whileClosed.id, input: { status: 'RESOLVED' } }, { token: m.ministry.token });
+    const reopened = await graphqlOk(hub.url, CURATE, { id: closedOne.id, input: { status: 'SINGLE_ORG' } }, { token: m.ministry.token });
+    expect(reopened.curateIncident.status).toBe('SINGLE_ORG');
+    expect(await openKeys(closedOne.id)).toEqual({ total: 2, open: 2 });
+    const joined = await publish(m.softbank, { trafficDrop: { dropPercent: 25, peerAsn: 65030 } });
+    expect(joined).toEqual({ id: closedOne.id, status: 'CROSS_CARRIER', otherOrgCount: 1 });
   });
 
   it('lets the ministry curate, audits each change, and refuses everyone else', async () => {

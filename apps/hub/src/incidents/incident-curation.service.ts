@@ -36,6 +36,7 @@ export class IncidentCurationService {
       await lockOrderedWrites(manager);
       const incident = await this.incidents.findById(id, manager);
       if (!incident) throw new NotFoundException('Incident');
+      const wasResolved = incident.status === IncidentStatus.RESOLVED;
       const changes: string[] = [];
       const change = <K extends keyof StoredIncident>(field: K, value: StoredIncident[K]) => {
         if (JSON.stringify(incident[field]) === JSON.stringify(value)) return;
@@ -56,6 +57,8 @@ export class IncidentCurationService {
       if (input.status) this.changeStatus(incident, input.status, change);
       if (changes.length === 0) return incident;
       await this.incidents.save(manager, [incident], () => false);
+      const isResolved = incident.status === IncidentStatus.RESOLVED;
+      if (isResolved !== wasResolved) await this.incidents.setOpen(manager, [incident.id], !isResolved);
       await this.incidents.addEvents(
         manager,
         changes.map((description) => ({

@@ -91,17 +91,19 @@ export class IncidentStore {
    * Open incidents, within the widened bounds of a batch's windows, that offer one of
    * the batch's probes or hold a prefix overlapping one of its prefixes: one query per
    * batch (rows for `toCandidates`). Each comes with the probes it offers and the
-   * positions of the prefixes it overlaps. Each incident hit is read by one primary-key
-   * probe: joined by hash, the planner scanned the whole incident table (dead versions
-   * of every update included) for a publish matching one incident, 2.3 ms under the lock.
+   * positions of the prefixes it overlaps. Only open incidents' keys and prefixes are
+   * searched (`setOpen`), so the cost follows what is open, not the history. Each incident
+   * hit is read by one primary-key probe: joined by hash, the planner scanned the whole
+   * incident table (dead versions of every update included) for a publish matching one
+   * incident, 2.3 ms under the lock.
    */
   candidatesStatement(probes: string[], prefixes: string[], bounds: TimeWindow, marginMs: number): Statement {
     return statement(
       `WITH hit AS (
-           SELECT k.incident_id, k.key, NULL::int AS position FROM incident_key k WHERE k.key = ANY($1::text[])
+           SELECT k.incident_id, k.key, NULL::int AS position FROM incident_key k WHERE k.key = ANY($1::text[]) AND k.open
            UNION ALL
            SELECT p.incident_id, NULL, q.position::int
-           FROM unnest($2::cidr[]) WITH ORDINALITY AS q(prefix, position) JOIN incident_prefix p ON p.prefix && q.prefix),
+           FROM unnest($2::cidr[]) WITH ORDINALITY AS q(prefix, position) JOIN incident_prefix p ON p.prefix && q.prefix AND p.open),
          matched AS (
            SELECT h.incident_id, array_remove(array_agg(DISTINCT h.key), NULL) AS matched_keys,
                   array_remove(array_agg(DISTINCT h.position), NULL) AS matched_positions
@@ -211,6 +213,19 @@ export class IncidentStore {
        SELECT incident_id, set_masklen(prefix::inet, masklen(prefix::inet))::cidr FROM unnest($1::uuid[], $2::text[]) AS t(incident_id, prefix)
        ON CONFLICT DO NOTHING`,
       [prefixes.map((entry) => entry.incidentId), prefixes.map((entry) => entry.prefix)],
+    );
+  }
+
+  /**
+   * Marks an incident's keys and prefixes as belonging to an open incident or not, in the
+   * transaction that resolves or reopens it.
+   */
+  async setOpen(manager: EntityManager, incidentIds: string[], open: boolean): Promise<void> {
+    if (incidentIds.length === 0) return;
+    await manager.query(
+      `WITH keys AS (UPDATE incident_key SET open = $2 WHERE incident_id = ANY($1::uuid[]))
+       UPDATE incident_prefix SET open = $2 WHERE incident_id = ANY($1::uuid[])`,
+      [incidentIds, open],
     );
   }
 
