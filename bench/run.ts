@@ -1,6 +1,7 @@
 import { aggregatesBench } from './aggregates.bench.js';
 import { burstBench } from './burst.bench.js';
 import { fanoutBench } from './fanout.bench.js';
+import { historyBench } from './history.bench.js';
 import { ingestBench } from './ingest.bench.js';
 import { memoryBench } from './memory.bench.js';
 import { replicasBench } from './replicas.bench.js';
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   aggregates: aggregatesBench,
   burst: burstBench,
   fanout: fanoutBench,
+  history: historyBench,
   memory: memoryBench,
   replicas: replicasBench,
   'publish-latency': publishLatencyBench,
