@@ -56,11 +56,7 @@ export class IncidentLifecycleService implements OnModuleInit, OnApplicationShut
          RETURNING i.id, before.status AS previous`,
         [this.config.HUB_INCIDENT_QUIET_SECONDS],
       ).then((result: [typeof rows, number]) => result[0]);
-      await this.incidents.setOpen(
-        manager,
-        rows.map((row) => row.id),
-        false,
-      );
+      await this.incidents.setOpen(manager, rows.map((row) => row.id), false);
       await this.incidents.addEvents(
         manager,
         rows.map((row) => ({

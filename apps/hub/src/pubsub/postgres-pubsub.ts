@@ -60,9 +60,8 @@ export class PostgresPubSub extends PubSubEngine {
 
   publish(triggerName: string, payload: unknown): Promise<void> {
     const message = JSON.stringify({ triggerName, payload });
-    if (Buffer.byteLength(message) > MAX_NOTICE_BYTES) {
-      return Promise.reject(new Error(`notice ${triggerName} is ${Buffer.byteLength(message)} bytes; NOTIFY takes at most ${MAX_NOTICE_BYTES}`));
-    }
+    const bytes = Buffer.byteLength(message);
+    if (bytes > MAX_NOTICE_BYTES) return Promise.reject(new Error(`notice ${triggerName} is ${bytes} bytes; NOTIFY takes at most ${MAX_NOTICE_BYTES}`));
     return new Promise((sent, failed) => {
       this.queued.push({ message, sent, failed });
       if (this.queued.length === 1) queueMicrotask(() => void this.sendQueued());
