@@ -142,7 +142,7 @@ export function percentile(sorted: readonly number[], fraction: number): number 
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
 }
 
-export const ms = (value: number) => `${value.toFixed(1)} ms`;
+export const ms = (value: number, digits = 1) => `${value.toFixed(digits)} ms`;
 
 export function table(title: string, rows: [string, string, string][]): void {
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length), ['measure', 'value', 'peer or limit'][column].length));

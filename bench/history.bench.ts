@@ -1,14 +1,13 @@
 import { DataSource } from 'typeorm';
 import { IncidentLifecycleService } from '../apps/hub/src/incidents/incident-lifecycle.service.js';
 import { IncidentStore } from '../apps/hub/src/incidents/incident-store.js';
-import { envNumber, percentile, startBenchHub, table, verdict } from './bench-hub.js';
+import { envNumber, ms, percentile, startBenchHub, table, verdict } from './bench-hub.js';
 
 const RESOLVED = envNumber('BENCH_RESOLVED', 20_000);
 const RUNS = envNumber('BENCH_RUNS', 50);
 const KEY_WITH_HISTORY = 'drop:13:internet:64999';
 const KEY_WITHOUT_HISTORY = 'drop:14:internet:64999';
 const MARGIN_MS = 15 * 60_000;
-const ms = (value: number) => `${value.toFixed(2)} ms`;
 
 /** Open incidents offering `key`, last changed `ageSql` ago, with no signals (so the sweep may resolve them). */
 async function insertIncidents(dataSource: DataSource, count: number, key: string, ageSql: string): Promise<void> {
@@ -59,8 +58,8 @@ export async function historyBench(): Promise<void> {
     const ratio = percentile(withHistory, 0.5) / percentile(withoutHistory, 0.5);
     table(`history: the candidate query of one publish after ${RESOLVED} resolved incidents offered its key (bench/history.bench.ts)`, [
       ['incidents resolved by the sweep', String(resolved.length), `${RESOLVED} inserted`],
-      [`candidate query, key with that history: p50 / p95 (${RUNS} runs)`, `${ms(percentile(withHistory, 0.5))} / ${ms(percentile(withHistory, 0.95))}`, ''],
-      ['candidate query, key without history: p50 / p95', `${ms(percentile(withoutHistory, 0.5))} / ${ms(percentile(withoutHistory, 0.95))}`, 'peer'],
+      [`candidate query, key with that history: p50 / p95 (${RUNS} runs)`, `${ms(percentile(withHistory, 0.5), 2)} / ${ms(percentile(withHistory, 0.95), 2)}`, ''],
+      ['candidate query, key without history: p50 / p95', `${ms(percentile(withoutHistory, 0.5), 2)} / ${ms(percentile(withoutHistory, 0.95), 2)}`, 'peer'],
       ['ratio p50 with / without history', ratio.toFixed(2), `limit 2: ${verdict(ratio <= 2)}`],
     ]);
   } finally {

@@ -64,10 +64,11 @@ function compileProperty(target: Function, property: string, metadatas: Validati
     .filter((metadata) => metadata.type === ValidationTypes.IS_DEFINED || metadata.type === ValidationTypes.CUSTOM_VALIDATION)
     .map((metadata) => compileConstraint(target, property, metadata));
   for (const metadata of metadatas) unsupportedIf(!SUPPORTED_TYPES.includes(metadata.type), target, `${metadata.type} on ${property}`);
+  const declaredType = typeOf(target, property);
+  const holdsDate = declaredType === Date;
   // The class plainToInstance makes of a nested object: none (no rules) without @Type.
-  const nestedType = metadatas.some((metadata) => metadata.type === ValidationTypes.NESTED_VALIDATION) ? (typeOf(target, property) ?? Object) : undefined;
-  const nested = nestedType === undefined ? undefined : nestedType === Object ? () => true : compileClass(nestedType, compiled);
-  const holdsDate = typeOf(target, property) === Date;
+  const validatesNested = metadatas.some((metadata) => metadata.type === ValidationTypes.NESTED_VALIDATION);
+  const nested = !validatesNested ? undefined : declaredType ? compileClass(declaredType, compiled) : () => true;
 
   /** As class-validator walks a nested value: lists element by element, anything else must be an object. */
   const nestedPasses = (value: unknown): boolean => {

@@ -11,6 +11,9 @@ interface TreeNode<Owner> {
 
 const newNode = <Owner>(): TreeNode<Owner> => ({ children: [undefined, undefined], exact: undefined, below: undefined });
 
+/** The branch a prefix takes at `depth`: its network bits are a string of '0' and '1'. */
+const bitAt = (parsed: ParsedPrefix, depth: number): 0 | 1 => (parsed.networkBits.charCodeAt(depth) === 49 ? 1 : 0);
+
 /**
  * Which owners hold a prefix overlapping a given one (either contains the other),
  * as Postgres' `cidr && cidr` decides it, for the prefixes a batch adds before they
@@ -30,8 +33,7 @@ export class PrefixIndex<Owner> {
     if (!node) this.roots.set(parsed.family, (node = newNode()));
     for (let depth = 0; depth < parsed.length; depth += 1) {
       (node.below ??= new Set()).add(owner);
-      const bit = parsed.networkBits.charCodeAt(depth) === 49 ? 1 : 0;
-      node = node.children[bit] ??= newNode();
+      node = node.children[bitAt(parsed, depth)] ??= newNode();
     }
     (node.exact ??= new Set()).add(owner);
   }
@@ -39,15 +41,15 @@ export class PrefixIndex<Owner> {
   overlapping(prefix: string): Set<Owner> {
     const found = new Set<Owner>();
     const parsed = this.parse(prefix);
-    let node = parsed ? this.roots.get(parsed.family) : undefined;
     if (!parsed) return found;
+    let node = this.roots.get(parsed.family);
     for (let depth = 0; node; depth += 1) {
       if (node.exact) for (const owner of node.exact) found.add(owner);
       if (depth === parsed.length) {
         if (node.below) for (const owner of node.below) found.add(owner);
         break;
       }
-      node = node.children[parsed.networkBits.charCodeAt(depth) === 49 ? 1 : 0];
+      node = node.children[bitAt(parsed, depth)];
     }
     return found;
   }
