@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { HubExpressAdapter } from './common/express-adapter.js';
 import { PinoNestLogger } from './common/logger.js';
 import { requestLogging } from './common/request-logging.js';
 import { hubValidationPipe } from './common/validation.js';
@@ -26,7 +27,7 @@ export interface RunningHub {
 /** Builds and starts the hub on an already chosen database (config.DATABASE_URL). */
 export async function startHub(config: HubConfig, logger: Logger): Promise<RunningHub> {
   if (!config.DATABASE_URL) throw new Error('startHub needs DATABASE_URL; the launcher starts an embedded Postgres otherwise');
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, logger), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, logger), new HubExpressAdapter(), {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     bodyParser: false,
     abortOnError: false,
@@ -35,6 +36,8 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   app.use('/graphql', documentSizeLimit);
   app.useGlobalPipes(hubValidationPipe());
   app.disable('x-powered-by');
+  // Express hashes every response body for an ETag; API answers are never revalidated, so it is CPU for nothing.
+  app.set('etag', false);
   app.use(securityHeaders);
   app.use(requestLogging(logger.child({ component: 'http' }), app.get(MetricsService)));
   // Browsers may call the hub only from the portal; outside production an unset origin allows any.
