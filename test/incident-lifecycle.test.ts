@@ -33,7 +33,8 @@ describe('incident lifecycle, curation and the incident feed', () => {
     )[0];
 
   beforeAll(async () => {
-    hub = await startTestHub({ HUB_INCIDENT_QUIET_SECONDS: '1', HUB_INCIDENT_SWEEP_MS: '3600000' });
+    // Sweeps and feed polls only when a test asks: the feeds here run on commit notices alone.
+    hub = await startTestHub({ HUB_INCIDENT_QUIET_SECONDS: '1', HUB_INCIDENT_SWEEP_MS: '3600000', HUB_FEED_POLL_MS: '60000' });
     m = await seedMembers(hub, {
       ntt: { kind: OrgKind.CARRIER },
       kddi: { kind: OrgKind.CARRIER },
@@ -135,6 +136,33 @@ describe('incident lifecycle, curation and the incident feed', () => {
     expect(joined.otherOrgCount).toBe(1);
     const participant = await graphqlOk(hub.url, INCIDENT, { id: incident.id }, { token: m.kddi.token });
     expect(participant.incident.id).toBe(incident.id);
+  });
+
+  it('follows commits nobody watches from their notices, not a query each, and a later subscriber starts after them', async () => {
+    nextScenario();
+    const dataSource = hub.app.get(DataSource);
+    const query = dataSource.query;
+    const sent: string[] = [];
+    dataSource.query = ((sql: string, parameters?: unknown[]) => {
+      sent.push(sql);
+      return query.call(dataSource, sql, parameters);
+    }) as DataSource['query'];
+    try {
+      const unwatched: string[] = [];
+      for (const peerAsn of [65040, 65041, 65042, 65043, 65044]) unwatched.push((await publish(m.ntt, { trafficDrop: { dropPercent: 30, peerAsn } })).id);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(sent.filter((sql) => sql.includes('MAX(revision)'))).toEqual([]);
+
+      const feed = await subscribe(hub.wsUrl, { token: m.ministry.token }, UPDATES, { filter: { kinds: ['TRAFFIC_DROP'] } });
+      const watched = await publish(m.softbank, { trafficDrop: { dropPercent: 30, peerAsn: 65045 } });
+      const [update] = await feed.waitFor(1);
+      expect(update.incidentUpdated.incident.id).toBe(watched.id);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(feed.events.map((event) => event.incidentUpdated.incident.id).filter((id) => unwatched.includes(id))).toEqual([]);
+      await feed.dispose();
+    } finally {
+      dataSource.query = query;
+    }
   });
 
   it('sends the turn to CROSS_CARRIER at once, inside the coalescing window', async () => {

@@ -6,7 +6,7 @@ import { AuditAction, AuditService } from '../audit/audit.service.js';
 import { newId } from '../common/ids.js';
 import { lockOrderedWrites } from '../database/write-lock.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
-import { HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
+import { HUB_PUBSUB, HubTrigger, incidentsChanged } from '../pubsub/hub-events.js';
 import { SignalStore } from '../signals/signal-store.js';
 import { CurateIncidentInput } from './dto/curate-incident.input.js';
 import { IncidentStore, StoredIncident } from './incident-store.js';
@@ -73,7 +73,7 @@ export class IncidentCurationService {
       await this.audit.record(viewer, AuditAction.INCIDENT_CURATED, 'incident', [incident.id], { changes }, manager);
       return (await this.incidents.findById(id, manager))!;
     });
-    await this.pubsub.publish(HubTrigger.INCIDENTS_CHANGED, {});
+    await this.pubsub.publish(HubTrigger.INCIDENTS_CHANGED, incidentsChanged([curated.revision]));
     return curated;
   }
 

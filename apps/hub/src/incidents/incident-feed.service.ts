@@ -13,7 +13,7 @@ import { AsyncQueue } from '../live/async-queue.js';
 import { closableIterator } from '../live/closable-iterator.js';
 import { WakeablePump } from '../live/wakeable-pump.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
+import { HUB_PUBSUB, HubTrigger, IncidentsChangedEvent } from '../pubsub/hub-events.js';
 import { IncidentFilter } from './dto/incident-filter.input.js';
 import { incidentMatchesFilter } from './incident-filter.js';
 import { IncidentUpdate } from './incident.model.js';
@@ -145,6 +145,7 @@ export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown 
       name: INCIDENT_FEED,
       pubsub,
       trigger: HubTrigger.INCIDENTS_CHANGED,
+      isPassed: (notice) => this.passes(notice),
       pollMs: config.HUB_FEED_POLL_MS,
       logger,
     });
@@ -209,9 +210,25 @@ export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown 
     for (const incident of incidents) subscriber.offer(incident);
   }
 
+  /**
+   * Whether a notice needs no read: it announces revisions already passed, or nobody
+   * subscribes, and then the mark only follows where the announced commits end (a query
+   * per commit otherwise; the poll still reads the mark for notices that were lost).
+   */
+  private passes(notice: unknown): boolean {
+    const maxRevision = (notice as Partial<IncidentsChangedEvent> | null)?.maxRevision;
+    if (typeof maxRevision !== 'string' || !/^\d+$/.test(maxRevision)) return false;
+    const revision = BigInt(maxRevision);
+    if (revision <= this.highWater) return true;
+    if (this.subscribers.size > 0) return false;
+    this.highWater = revision;
+    return true;
+  }
+
   private async deliverChanged(): Promise<void> {
     if (this.subscribers.size === 0) {
-      this.highWater = await this.maxRevision();
+      const maxRevision = await this.maxRevision();
+      if (maxRevision > this.highWater) this.highWater = maxRevision;
       return;
     }
     for (;;) {

@@ -6,7 +6,7 @@ import { HubConfig } from '../config/hub-config.js';
 import { newId } from '../common/ids.js';
 import { ROOT_LOGGER } from '../common/logger.js';
 import { lockOrderedWrites } from '../database/write-lock.js';
-import { HUB_PUBSUB, HubTrigger } from '../pubsub/hub-events.js';
+import { HUB_PUBSUB, HubTrigger, incidentsChanged } from '../pubsub/hub-events.js';
 import { SignalStore } from '../signals/signal-store.js';
 import { IncidentStore } from './incident-store.js';
 
@@ -46,14 +46,14 @@ export class IncidentLifecycleService implements OnModuleInit, OnApplicationShut
   async resolveQuietIncidents(): Promise<string[]> {
     const resolved = await this.signals.transaction(async (manager) => {
       await lockOrderedWrites(manager);
-      const rows: { id: string; previous: IncidentStatus }[] = await manager.query(
+      const rows: { id: string; revision: string; previous: IncidentStatus }[] = await manager.query(
         `UPDATE incident i SET status = 'RESOLVED', resolved_at = now(), updated_at = now(),
            revision = nextval(pg_get_serial_sequence('incident', 'revision'))
          FROM incident before
          WHERE before.id = i.id AND i.status <> 'RESOLVED'
            AND i.updated_at < now() - make_interval(secs => $1)
            AND NOT EXISTS (SELECT 1 FROM signal s WHERE s.incident_id = i.id AND s.observed_end IS NULL)
-         RETURNING i.id, before.status AS previous`,
+         RETURNING i.id, i.revision::text AS revision, before.status AS previous`,
         [this.config.HUB_INCIDENT_QUIET_SECONDS],
       ).then((result: [typeof rows, number]) => result[0]);
       await this.incidents.setOpen(manager, rows.map((row) => row.id), false);
@@ -68,9 +68,9 @@ export class IncidentLifecycleService implements OnModuleInit, OnApplicationShut
           details: { from: row.previous, to: IncidentStatus.RESOLVED },
         })),
       );
-      return rows.map((row) => row.id);
+      return rows;
     });
-    if (resolved.length > 0) await this.pubsub.publish(HubTrigger.INCIDENTS_CHANGED, {});
-    return resolved;
+    if (resolved.length > 0) await this.pubsub.publish(HubTrigger.INCIDENTS_CHANGED, incidentsChanged(resolved.map((row) => BigInt(row.revision))));
+    return resolved.map((row) => row.id);
   }
 }

@@ -12,7 +12,7 @@ import { CorrelationPlan, CorrelationService } from '../incidents/correlation.se
 import type { StoredIncident } from '../incidents/incident-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
-import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent } from '../pubsub/hub-events.js';
+import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent, incidentsChanged } from '../pubsub/hub-events.js';
 import type { SignalDetailsRecord } from './signal-details.js';
 import { NewSignalRow, SignalStore } from './signal-store.js';
 import { SignalFeedService } from './signal-feed.service.js';
@@ -225,7 +225,7 @@ export class SignalWriter {
     const maxSequence = inserted.reduce((max, signal) => (signal.sequence > max ? signal.sequence : max), 0n);
     this.feed.offer(inserted);
     const notices: [HubTrigger, object][] = [[HubTrigger.SIGNALS_COMMITTED, { maxSequence: maxSequence.toString() } satisfies SignalsCommittedEvent]];
-    if (touched.length > 0) notices.push([HubTrigger.INCIDENTS_CHANGED, {}]);
+    if (touched.length > 0) notices.push([HubTrigger.INCIDENTS_CHANGED, incidentsChanged(touched.map((incident) => incident.revision))]);
     for (const [trigger, payload] of notices) {
       this.pubsub.publish(trigger, payload).catch((error: unknown) => {
         this.logger.warn({ err: error, trigger }, 'could not announce a commit; live feeds will catch up by polling');
