@@ -4,13 +4,13 @@ import type { Express } from 'express';
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 
 /**
- * Express gives every request and response its own prototype (`app.request`,
- * `app.response`) with `Object.setPrototypeOf`. V8 does not cache that transition for
- * Node's message classes, so each request and response got a hidden class of its own,
- * and everything they reached survived young-generation collections until the next
- * full one: on a trivial route at 320 requests/s, 2.1 MB promoted and an 8.8 ms pause
- * per scavenge. Messages constructed with those prototypes make Express's call a no-op
- * (0.04 MB, 0.8 ms; bench/README.md "Sixth session").
+ * Express moves every request and response to its own prototype (`app.request`,
+ * `app.response`) with `Object.setPrototypeOf`. Each message then had a hidden class of
+ * its own (no two consecutive responses shared one), and everything they reached
+ * survived young-generation collections until the next full one: on a trivial route at
+ * 320 requests/s, 2.1 MB promoted and an 8.8 ms pause per scavenge. Messages constructed
+ * with those prototypes make Express's call a no-op (0.04 MB, 0.8 ms; bench/README.md
+ * "Sixth session").
  */
 export class HubExpressAdapter extends ExpressAdapter {
   override initHttpServer(options: NestApplicationOptions): void {
@@ -22,7 +22,7 @@ export class HubExpressAdapter extends ExpressAdapter {
 }
 
 /** Node's message constructors with Express's prototypes in place of their own. */
-export function expressMessageClasses(app: Express): { IncomingMessage: typeof IncomingMessage; ServerResponse: typeof ServerResponse } {
+function expressMessageClasses(app: Express): { IncomingMessage: typeof IncomingMessage; ServerResponse: typeof ServerResponse } {
   // Node's message classes are plain constructor functions; what the server passes is forwarded.
   function ExpressRequest(this: IncomingMessage, ...args: unknown[]) {
     Reflect.apply(IncomingMessage, this, args);
