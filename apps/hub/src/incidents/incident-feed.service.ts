@@ -13,7 +13,7 @@ import { AsyncQueue } from '../live/async-queue.js';
 import { closableIterator } from '../live/closable-iterator.js';
 import { WakeablePump } from '../live/wakeable-pump.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { HUB_PUBSUB, HubTrigger, IncidentsChangedEvent } from '../pubsub/hub-events.js';
+import { HUB_PUBSUB, HubTrigger, noticedPosition } from '../pubsub/hub-events.js';
 import { IncidentFilter } from './dto/incident-filter.input.js';
 import { incidentMatchesFilter } from './incident-filter.js';
 import { IncidentUpdate } from './incident.model.js';
@@ -216,9 +216,8 @@ export class IncidentFeedService implements OnModuleInit, OnApplicationShutdown 
    * per commit otherwise; the poll still reads the mark for notices that were lost).
    */
   private passes(notice: unknown): boolean {
-    const maxRevision = (notice as Partial<IncidentsChangedEvent> | null)?.maxRevision;
-    if (typeof maxRevision !== 'string' || !/^\d+$/.test(maxRevision)) return false;
-    const revision = BigInt(maxRevision);
+    const revision = noticedPosition(notice, 'maxRevision');
+    if (revision === null) return false;
     if (revision <= this.highWater) return true;
     if (this.subscribers.size > 0) return false;
     this.highWater = revision;

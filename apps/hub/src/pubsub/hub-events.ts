@@ -19,9 +19,22 @@ export interface IncidentsChangedEvent {
   maxRevision: string;
 }
 
+const highest = (positions: readonly bigint[]): string => positions.reduce((max, position) => (position > max ? position : max), 0n).toString();
+
+/** The notice for a commit that stored signals with these sequences. */
+export function signalsCommitted(sequences: readonly bigint[]): SignalsCommittedEvent {
+  return { maxSequence: highest(sequences) };
+}
+
 /** The notice for a commit that gave incidents these revisions. */
 export function incidentsChanged(revisions: readonly bigint[]): IncidentsChangedEvent {
-  return { maxRevision: revisions.reduce((max, revision) => (revision > max ? revision : max), 0n).toString() };
+  return { maxRevision: highest(revisions) };
+}
+
+/** The last position a notice announces, or null when it carries none (or a malformed one). */
+export function noticedPosition(notice: unknown, field: keyof SignalsCommittedEvent | keyof IncidentsChangedEvent): bigint | null {
+  const position = (notice as Record<string, unknown> | null)?.[field];
+  return typeof position === 'string' && /^\d+$/.test(position) ? BigInt(position) : null;
 }
 
 export interface CredentialRevokedEvent {

@@ -8,7 +8,7 @@ import { encodeCursor } from '../common/cursor.js';
 import { ROOT_LOGGER } from '../common/logger.js';
 import { OrderedFeed, OrderedFeedSource } from '../live/ordered-feed.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent } from '../pubsub/hub-events.js';
+import { HUB_PUBSUB, HubTrigger, noticedPosition } from '../pubsub/hub-events.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
 import { signalMatchesFilter } from './signal-filter.js';
 import { SignalFeedEvent } from './signal.model.js';
@@ -63,8 +63,7 @@ export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, O
   }
 
   noticedPosition(notice: unknown): bigint | null {
-    const maxSequence = (notice as Partial<SignalsCommittedEvent> | null)?.maxSequence;
-    return typeof maxSequence === 'string' && /^\d+$/.test(maxSequence) ? BigInt(maxSequence) : null;
+    return noticedPosition(notice, 'maxSequence');
   }
 
   positionOf(signal: StoredSignal): bigint {

@@ -12,7 +12,7 @@ import { CorrelationPlan, CorrelationService } from '../incidents/correlation.se
 import type { StoredIncident } from '../incidents/incident-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
-import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent, incidentsChanged } from '../pubsub/hub-events.js';
+import { HUB_PUBSUB, HubTrigger, incidentsChanged, signalsCommitted } from '../pubsub/hub-events.js';
 import type { SignalDetailsRecord } from './signal-details.js';
 import { NewSignalRow, SignalStore } from './signal-store.js';
 import { SignalFeedService } from './signal-feed.service.js';
@@ -222,9 +222,8 @@ export class SignalWriter {
   /** Wakes the live feeds of every hub process. A lost notice only delays delivery until the next poll. */
   private announce(inserted: StoredSignal[], touched: StoredIncident[]): void {
     for (const signal of inserted) this.metrics.signalsPublished.inc({ kind: signal.kind });
-    const maxSequence = inserted.reduce((max, signal) => (signal.sequence > max ? signal.sequence : max), 0n);
     this.feed.offer(inserted);
-    const notices: [HubTrigger, object][] = [[HubTrigger.SIGNALS_COMMITTED, { maxSequence: maxSequence.toString() } satisfies SignalsCommittedEvent]];
+    const notices: [HubTrigger, object][] = [[HubTrigger.SIGNALS_COMMITTED, signalsCommitted(inserted.map((signal) => signal.sequence))]];
     if (touched.length > 0) notices.push([HubTrigger.INCIDENTS_CHANGED, incidentsChanged(touched.map((incident) => incident.revision))]);
     for (const [trigger, payload] of notices) {
       this.pubsub.publish(trigger, payload).catch((error: unknown) => {
