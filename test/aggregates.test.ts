@@ -3,6 +3,7 @@ import { graphql, graphqlOk } from './support/graphql-request.util.js';
 import { Member, seedMembers } from './support/seed-orgs.util.js';
 import { trafficDrop } from './support/signal-fixtures.util.js';
 import { startTestHub, TestHub } from './support/test-hub.util.js';
+import { subscribe } from './support/ws-client.util.js';
 
 const PUBLISH = `mutation($signals: [SignalInput!]!) { publishSignals(signals: $signals) { signal { id } } }`;
 const AGGREGATES = `query($from: DateTime!, $to: DateTime!, $bucket: AggregateBucket!, $groupBy: [AggregateDimension!]) {
@@ -126,8 +127,24 @@ describe('cross-carrier aggregates with k-suppression', () => {
     }
   });
 
+  it('answers the same matrix over graphql-ws, where no HTTP stringifier splices the columns in', async () => {
+    const variables = { ...range, groupBy: ['KIND', 'REGION'] };
+    const overHttp = await matrixFor(m.a, variables);
+    const live = await subscribe(hub.wsUrl, { token: m.a.token }, MATRIX, variables);
+    try {
+      const [answer] = await live.waitFor(1);
+      expect(live.errors).toEqual([]);
+      expect(answer.aggregateMatrix).toEqual(overHttp);
+    } finally {
+      await live.dispose();
+    }
+  });
+
   it('counts a signal published after the grid was last read', async () => {
     const before = (await cellsFor(m.ministry, ['REGION'])).cells.find((cell: any) => cell.region === '13');
+    const matrixBefore = await matrixFor(m.ministry, { ...range, groupBy: ['REGION'] });
+    const column13 = matrixBefore.axes[0].values.indexOf('13');
+    expect(matrixBefore.signalCounts[column13]).toBe(before.signalCount);
     const late = trafficDrop({
       tlp: 'GREEN',
       regions: ['13'],
@@ -138,6 +155,12 @@ describe('cross-carrier aggregates with k-suppression', () => {
     await graphqlOk(hub.url, PUBLISH, { signals: [late] }, { token: m.d.token });
     const after = (await cellsFor(m.ministry, ['REGION'])).cells.find((cell: any) => cell.region === '13');
     expect(after).toMatchObject({ signalCount: before.signalCount + 1, orgCount: before.orgCount + 1, affectedUsers: before.affectedUsers + 500 });
+    const matrixAfter = await matrixFor(m.ministry, { ...range, groupBy: ['REGION'] });
+    expect([matrixAfter.signalCounts[column13], matrixAfter.orgCounts[column13], matrixAfter.affectedUsers[column13]]).toEqual([
+      after.signalCount,
+      after.orgCount,
+      after.affectedUsers,
+    ]);
     const day = await matrixFor(m.ministry, { from: '2023-02-01T10:00:00Z', to: '2023-02-01T11:00:00Z', bucket: 'DAY', groupBy: ['REGION'] });
     expect(day.bucketStarts).toEqual(['2023-01-31T15:00:00.000Z']);
     expect(day.signalCounts[day.axes[0].values.indexOf('13')]).toBe(after.signalCount);

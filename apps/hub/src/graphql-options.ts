@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Viewer } from '@kessetsu/auth';
 import { HubConfig } from './config/hub-config.js';
 import { formatHubError } from './common/graphql-errors.js';
+import { stringifyWithJsonText } from './common/json-text.js';
 import { sharedExecutionSubscribe } from './live/shared-execution.js';
 import { ConnectionInitPayload, LiveConnectionHandle, LiveConnectionsService } from './live/live-connections.service.js';
 import { DOCUMENT_LIMITS, documentLimitsRule } from './security/document-limits.js';
@@ -47,6 +48,8 @@ export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsServic
       ...(config.HUB_ENV === 'production' ? [introspectionGate(live)] : []),
     ],
     includeStacktraceInErrorResponses: false,
+    // Apollo's own stringifier (JSON.stringify and a newline), splicing in count grids written ahead.
+    stringifyResult: (result) => `${stringifyWithJsonText(result)}\n`,
     formatError: formatHubError(logger.child({ component: 'graphql' })),
     validationRules: [documentLimitsRule],
     subscriptions: {

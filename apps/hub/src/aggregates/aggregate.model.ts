@@ -3,6 +3,7 @@ import { GraphQLScalarType } from 'graphql';
 import { SignalKind } from '@kessetsu/schema';
 import '../common/graphql-enums.js';
 import { AggregateDimension } from './dto/aggregates.args.js';
+import { JsonText } from '../common/json-text.js';
 
 @ObjectType('AggregateCell')
 export class AggregateCell {
@@ -46,11 +47,11 @@ export class AggregatesView {
   cells: AggregateCell[];
 }
 
-/** Counts serialised as one JSON array, so a grid of 100k+ cells is not 100k+ GraphQL objects. */
-export const CountGridScalar = new GraphQLScalarType<(number | null)[], (number | null)[]>({
+/** Counts serialised as one JSON array, written ahead as text, so a grid of 100k+ cells is not 100k+ GraphQL values. */
+export const CountGridScalar = new GraphQLScalarType<JsonText, JsonText>({
   name: 'CountGrid',
   description: 'A JSON array of counts, one per grid cell in row-major order (bucket, then each axis in turn); null where withheld.',
-  serialize: (value) => value as (number | null)[],
+  serialize: (value) => value as JsonText,
 });
 
 @ObjectType('AggregateAxis')
@@ -80,11 +81,11 @@ export class AggregateMatrixView {
   axes: AggregateAxis[];
 
   @Field(() => CountGridScalar)
-  signalCounts: (number | null)[];
+  signalCounts: JsonText;
 
   @Field(() => CountGridScalar)
-  orgCounts: (number | null)[];
+  orgCounts: JsonText;
 
   @Field(() => CountGridScalar, { description: 'Sum of affected-user estimates given by publishers.' })
-  affectedUsers: (number | null)[];
+  affectedUsers: JsonText;
 }

@@ -9,6 +9,7 @@ import { AggregateBucket, AggregateDimension, AggregatesArgs } from './dto/aggre
 import { AggregateCell, AggregateMatrixView, AggregatesView } from './aggregate.model.js';
 import { AggregateSnapshots, BUCKET_MS, BucketCells, bucketStartSql, markStaleSql, snapshotCellKey } from './aggregate-snapshots.js';
 import { Statement, statement } from '../database/statements.js';
+import { JsonText } from '../common/json-text.js';
 
 const DAY_MS = BUCKET_MS[AggregateBucket.DAY];
 const JST_OFFSET_MS = 9 * BUCKET_MS[AggregateBucket.HOUR];
@@ -48,6 +49,8 @@ interface Grid {
   bucketStarts: Date[];
   axes: { dimension: AggregateDimension; values: string[] }[];
   combinations: Combination[];
+  /** The combinations' axes and values: with the counts array, what a bucket's slice of a column depends on. */
+  signature: string;
   /** Per bucket: its counts, and for each combination the offset of its three numbers in them (-1 when nobody contributed). */
   buckets: { counts: readonly number[]; offsets: Int32Array }[];
 }
@@ -60,6 +63,15 @@ function isWithheld(grid: Grid, counts: readonly number[], offset: number): bool
 /** Cross-carrier aggregates from hourly rollups, scoped and suppressed by the access policy. */
 @Injectable()
 export class AggregatesService {
+  /**
+   * JSON text of one bucket's part of a matrix column, by its counts array (a snapshot
+   * version's, so a changed bucket brings new counts) and then by signature, column and
+   * withholding threshold: a dashboard re-reading 30 days lays out only the buckets that changed.
+   */
+  private readonly slices = new WeakMap<readonly number[], Map<string, string>>();
+  /** Each requested key list's offsets in a snapshot layout, by layout and then by signature. */
+  private readonly offsetTables = new WeakMap<ReadonlyMap<string, number>, Map<string, Int32Array>>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly snapshots: AggregateSnapshots,
@@ -109,26 +121,15 @@ export class AggregatesService {
 
   /**
    * Each count column is laid out only if the query asks for it (GraphQL reads it through a
-   * getter): a 30-day hourly grid is 141k cells per column.
+   * getter): a 30-day hourly grid is 141k cells per column. The column is JSON text joined
+   * from per-bucket slices, cached with the snapshot they come from.
    */
   async matrix(viewer: Viewer, args: AggregatesArgs): Promise<AggregateMatrixView> {
     const grid = await this.grid(viewer, args);
     const { k, suppressSmallCells, bucketStarts, combinations } = grid;
-    const size = bucketStarts.length * combinations.length;
     /** `position` within a cell's counts: 0 signals, 1 organisations, 2 affected users. */
-    const column = (position: number): (number | null)[] => {
-      // Filled first, so the array stays packed (V8) instead of holey.
-      const values: (number | null)[] = new Array(size).fill(0);
-      let index = 0;
-      for (const { counts, offsets } of grid.buckets) {
-        for (let c = 0; c < combinations.length; c += 1, index += 1) {
-          const offset = offsets[c];
-          if (isWithheld(grid, counts, offset)) values[index] = null;
-          else if (offset >= 0) values[index] = counts[offset + position];
-        }
-      }
-      return values;
-    };
+    const column = (position: number): JsonText =>
+      new JsonText(combinations.length === 0 ? '[]' : `[${grid.buckets.map((bucket) => this.slice(grid, bucket, position)).join(',')}]`);
     return {
       k,
       everyCellShown: !suppressSmallCells,
@@ -144,6 +145,23 @@ export class AggregatesService {
         return column(2);
       },
     };
+  }
+
+  /** One bucket's counts at `position` for every combination, as JSON text without brackets. */
+  private slice(grid: Grid, { counts, offsets }: Grid['buckets'][number], position: number): string {
+    let byKey = this.slices.get(counts);
+    if (!byKey) this.slices.set(counts, (byKey = new Map()));
+    const key = `${grid.signature}\n${position}\n${grid.suppressSmallCells ? grid.k : 0}`;
+    let text = byKey.get(key);
+    if (text === undefined) {
+      const values: string[] = new Array(offsets.length);
+      for (let c = 0; c < offsets.length; c += 1) {
+        const offset = offsets[c];
+        values[c] = isWithheld(grid, counts, offset) ? 'null' : offset < 0 ? '0' : String(counts[offset + position]);
+      }
+      byKey.set(key, (text = values.join(',')));
+    }
+    return text;
   }
 
   private async grid(viewer: Viewer, args: AggregatesArgs): Promise<Grid> {
@@ -174,14 +192,17 @@ export class AggregatesService {
       combinations = combinations.flatMap((partial) => values[column].map((value) => ({ ...partial, [column]: value })));
     }
     const keys = combinations.map(cellKey);
+    const signature = [columns.join(','), ...services].join('\t');
     const bucketStarts = bucketStartsIn(from, to, bucket);
     // Buckets of one snapshot layout share their positions map: resolve the keys once per layout.
-    const offsetsByLayout = new Map<ReadonlyMap<string, number>, Int32Array>();
     const offsetsOf = (positions: ReadonlyMap<string, number>): Int32Array => {
-      let offsets = offsetsByLayout.get(positions);
-      if (!offsets) offsetsByLayout.set(positions, (offsets = Int32Array.from(keys, (key) => positions.get(key) ?? -1)));
+      let bySignature = this.offsetTables.get(positions);
+      if (!bySignature) this.offsetTables.set(positions, (bySignature = new Map()));
+      let offsets = bySignature.get(signature);
+      if (!offsets) bySignature.set(signature, (offsets = Int32Array.from(keys, (key) => positions.get(key) ?? -1)));
       return offsets;
     };
+    // A fresh counts array per query: the slices of empty buckets are cached for this query only.
     const empty = { counts: [], offsets: new Int32Array(keys.length).fill(-1) };
     return {
       k,
@@ -189,6 +210,7 @@ export class AggregatesService {
       bucketStarts,
       axes: args.groupBy.map((dimension, index) => ({ dimension, values: values[columns[index]] })),
       combinations,
+      signature,
       buckets: bucketStarts.map((start) => {
         const cells = byBucket.get(start.getTime());
         return cells ? { counts: cells.counts, offsets: offsetsOf(cells.positions) } : empty;
