@@ -10,6 +10,7 @@ import type { Viewer } from '@kessetsu/auth';
 import { HubConfig } from './config/hub-config.js';
 import { formatHubError } from './common/graphql-errors.js';
 import { stringifyWithJsonText } from './common/json-text.js';
+import { coalesceSends } from './live/coalesced-sends.js';
 import { sharedExecutionSubscribe } from './live/shared-execution.js';
 import { ConnectionInitPayload, LiveConnectionHandle, LiveConnectionsService } from './live/live-connections.service.js';
 import { DOCUMENT_LIMITS, documentLimitsRule } from './security/document-limits.js';
@@ -65,6 +66,7 @@ export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsServic
           if (!viewer) return false;
           extra.viewer = viewer;
           extra.connection = live.register(viewer, extra.socket);
+          coalesceSends(extra.socket);
           return true;
         },
         onSubscribe: (context: LiveContext, id: string, payload: { query?: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
