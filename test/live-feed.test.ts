@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { OrgKind } from '@kessetsu/schema';
 import { graphqlOk } from './support/graphql-request.util.js';
 import { Member, seedMembers } from './support/seed-orgs.util.js';
@@ -84,5 +85,68 @@ describe('signalPublished live feed', () => {
     expect(metrics).toMatch(/kessetsu_live_subscribers\{feed="signal"\} 1\b/);
     expect(metrics).toMatch(/kessetsu_live_connections 1\b/);
     await feed.dispose();
+  });
+});
+
+describe('a live subscriber that stops reading', () => {
+  const BACKLOG = 100;
+  const BATCH = 40;
+  const SIGNALS = 3000;
+  let hub: TestHub;
+  let members: Record<'publisher' | 'watcher', Member>;
+
+  beforeAll(async () => {
+    hub = await startTestHub({ HUB_FEED_MAX_BACKLOG: String(BACKLOG) });
+    members = await seedMembers(hub, { publisher: { kind: OrgKind.CARRIER }, watcher: { kind: OrgKind.CARRIER } });
+  });
+
+  afterAll(() => hub?.close());
+
+  it('is ended once its socket and backlog are full, and resumes from its cursor with nothing lost or repeated', async () => {
+    const service = 'stalled-reader';
+    const socket = new WebSocket(hub.wsUrl, 'graphql-transport-ws');
+    const messages: { id?: string; type: string; payload?: any }[] = [];
+    socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+    const next = async (type: string, id?: string) => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const found = messages.find((message) => message.type === type && (id === undefined || message.id === id));
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no ${type} for ${id}; got ${messages.length} messages`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    const events = (id: string) => messages.filter((message) => message.id === id && message.type === 'next').map((message) => message.payload.data.signalPublished);
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${members.watcher.token}` } }));
+    await next('connection_ack');
+    socket.send(JSON.stringify({ id: 'stalled', type: 'subscribe', payload: { query: FEED, variables: { filter: { services: [service] } } } }));
+    const [probe] = (await graphqlOk(hub.url, PUBLISH, { signals: [trafficDrop({ service })] }, { token: members.publisher.token })).publishSignals;
+    await next('next', 'stalled');
+
+    // Several megabytes of events: more than the socket buffers, 64 KB unsent and the backlog hold together.
+    socket.pause();
+    const publishedIds: string[] = [probe.signal.id];
+    const text = `Stalled-reader test ${'x'.repeat(3900)}`;
+    // Batches well under the backlog: a batch larger than it would end the feed at once, socket or not.
+    for (let batch = 0; batch < SIGNALS / BATCH; batch += 1) {
+      const signals = Array.from({ length: BATCH }, () => trafficDrop({ service, text }));
+      const data = await graphqlOk(hub.url, PUBLISH, { signals }, { token: members.publisher.token });
+      publishedIds.push(...data.publishSignals.map((outcome: { signal: { id: string } }) => outcome.signal.id));
+    }
+    socket.resume();
+    await next('complete', 'stalled');
+    const beforeEnd = events('stalled');
+    expect(beforeEnd.length).toBeGreaterThan(BACKLOG);
+    expect(beforeEnd.length).toBeLessThan(publishedIds.length);
+    expect(beforeEnd.map((event) => event.signal.id)).toEqual(publishedIds.slice(0, beforeEnd.length));
+
+    socket.send(
+      JSON.stringify({ id: 'resumed', type: 'subscribe', payload: { query: FEED, variables: { filter: { services: [service] }, after: beforeEnd.at(-1).cursor } } }),
+    );
+    const deadline = Date.now() + 30_000;
+    while (beforeEnd.length + events('resumed').length < publishedIds.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([...beforeEnd, ...events('resumed')].map((event) => event.signal.id)).toEqual(publishedIds);
+    socket.close();
   });
 });
