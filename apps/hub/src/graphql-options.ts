@@ -10,8 +10,8 @@ import type { Viewer } from '@kessetsu/auth';
 import { HubConfig } from './config/hub-config.js';
 import { formatHubError } from './common/graphql-errors.js';
 import { stringifyWithJsonText } from './common/json-text.js';
-import { coalesceSends } from './live/coalesced-sends.js';
-import { sharedExecutionSubscribe } from './live/shared-execution.js';
+import { LiveSocket } from './live/live-socket.js';
+import { LiveOperationContext, sharedExecutionSubscribe } from './live/shared-execution.js';
 import { ConnectionInitPayload, LiveConnectionHandle, LiveConnectionsService } from './live/live-connections.service.js';
 import { DOCUMENT_LIMITS, documentLimitsRule } from './security/document-limits.js';
 import { introspectionGate } from './security/introspection-gate.plugin.js';
@@ -29,6 +29,8 @@ interface LiveExtra {
   address?: string;
   viewer?: Viewer;
   connection?: LiveConnectionHandle;
+  /** What the live feeds send their messages through. */
+  liveSocket?: LiveSocket;
 }
 
 type LiveContext = Context<Record<string, unknown> | undefined, unknown>;
@@ -66,7 +68,7 @@ export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsServic
           if (!viewer) return false;
           extra.viewer = viewer;
           extra.connection = live.register(viewer, extra.socket);
-          coalesceSends(extra.socket);
+          extra.liveSocket = new LiveSocket(extra.socket);
           return true;
         },
         onSubscribe: (context: LiveContext, id: string, payload: { query?: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
@@ -85,8 +87,14 @@ export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsServic
         onClose: (context: LiveContext) => extraOf(context).connection?.forget(),
       } satisfies Partial<ServerOptions> & { path: string } as object,
     },
-    context: (request: { req?: Request; res?: Response; extra?: LiveExtra }) =>
-      request.extra ? { viewer: request.extra.viewer } : { req: request.req, res: request.res },
+    // Apollo calls this with the HTTP request; graphql-ws with its connection and the subscription's id.
+    context: (request: { req?: Request; res?: Response; extra?: LiveExtra }, subscriptionId?: string): LiveOperationContext | { req?: Request; res?: Response } =>
+      request.extra
+        ? {
+            viewer: request.extra.viewer,
+            live: request.extra.liveSocket && subscriptionId !== undefined ? { socket: request.extra.liveSocket, subscriptionId } : undefined,
+          }
+        : { req: request.req, res: request.res },
   };
 }
 

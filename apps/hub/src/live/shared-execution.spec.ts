@@ -1,6 +1,7 @@
 import { ExecutionResult, buildSchema, parse } from 'graphql';
 import { OrgKind, UserRole } from '@kessetsu/schema';
 import type { Viewer } from '@kessetsu/auth';
+import type { LiveSocket } from './live-socket.js';
 import { sharedExecutionSubscribe } from './shared-execution.js';
 
 const schema = buildSchema(`
@@ -20,17 +21,32 @@ const viewer = (orgId: string): Viewer => ({
   expiresAt: null,
 });
 
-/** One subscription whose source yields the given event objects. */
-async function run(subscribe: ReturnType<typeof sharedExecutionSubscribe>, who: Viewer, events: object[], query = 'subscription { tick { n seenBy } }') {
+/** Records what a subscription sends, as its LiveSocket would write it; `wait` makes each send ask the sender to wait. */
+function recordingSocket(wait = false) {
+  const sent: string[] = [];
+  let waits = 0;
+  const socket = {
+    send: (text: string) => {
+      sent.push(text);
+      if (!wait) return undefined;
+      waits += 1;
+      return new Promise<void>((resolve) => setTimeout(resolve, 1));
+    },
+  } as unknown as LiveSocket;
+  return { socket, sent, waits: () => waits };
+}
+
+/** One subscription whose source yields the given event objects: the messages it sent, parsed. */
+async function run(subscribe: ReturnType<typeof sharedExecutionSubscribe>, who: Viewer, events: object[], query = 'subscription { tick { n seenBy } }', subscriptionId = 'sub-1') {
+  const { socket, sent } = recordingSocket();
   const iterator = await subscribe({
     schema,
     document: parse(query),
-    contextValue: { viewer: who },
+    contextValue: { viewer: who, live: { socket, subscriptionId } },
     rootValue: { tick: async function* () { yield* events; } },
   });
-  const results: ExecutionResult[] = [];
-  for await (const result of iterator as AsyncIterable<ExecutionResult>) results.push(result);
-  return results;
+  for await (const yielded of iterator as AsyncIterable<ExecutionResult>) throw new Error(`yielded ${JSON.stringify(yielded)} instead of sending it`);
+  return { messages: sent.map((text) => JSON.parse(text)), sent };
 }
 
 describe('sharedExecutionSubscribe', () => {
@@ -47,13 +63,17 @@ describe('sharedExecutionSubscribe', () => {
 
   beforeEach(() => (executions = 0));
 
-  it('executes an event once for all subscribers of one visibility class', async () => {
+  it('executes and serialises an event once for all subscribers of one visibility class', async () => {
     const subscribe = sharedExecutionSubscribe();
     const events = [event(1), event(2)];
-    const [first, second] = await Promise.all([run(subscribe, viewer('org-a'), events), run(subscribe, viewer('org-a'), events)]);
+    const [first, second] = await Promise.all([run(subscribe, viewer('org-a'), events, undefined, 'a'), run(subscribe, viewer('org-a'), events, undefined, 'b')]);
     expect(executions).toBe(2);
-    expect(first.map((result) => result.data)).toEqual([{ tick: { n: 1, seenBy: 'org-a' } }, { tick: { n: 2, seenBy: 'org-a' } }]);
-    expect(second[0]).toBe(first[0]);
+    expect(first.messages).toEqual([
+      { id: 'a', type: 'next', payload: { data: { tick: { n: 1, seenBy: 'org-a' } } } },
+      { id: 'a', type: 'next', payload: { data: { tick: { n: 2, seenBy: 'org-a' } } } },
+    ]);
+    expect(second.messages.map((message) => message.id)).toEqual(['b', 'b']);
+    expect(second.messages.map((message) => message.payload)).toEqual(first.messages.map((message) => message.payload));
   });
 
   it('executes separately per class, per document and per event', async () => {
@@ -64,19 +84,53 @@ describe('sharedExecutionSubscribe', () => {
       run(subscribe, viewer('org-b'), [shared]),
       run(subscribe, viewer('org-a'), [shared], 'subscription { tick { seenBy } }'),
     ]);
-    expect(a[0].data).toEqual({ tick: { n: 1, seenBy: 'org-a' } });
-    expect(b[0].data).toEqual({ tick: { n: 1, seenBy: 'org-b' } });
-    expect(other[0].data).toEqual({ tick: { seenBy: 'org-a' } });
+    expect(a.messages[0].payload.data).toEqual({ tick: { n: 1, seenBy: 'org-a' } });
+    expect(b.messages[0].payload.data).toEqual({ tick: { n: 1, seenBy: 'org-b' } });
+    expect(other.messages[0].payload.data).toEqual({ tick: { seenBy: 'org-a' } });
     expect(executions).toBe(3);
     await run(subscribe, viewer('org-a'), [event(1)]);
     expect(executions).toBe(4);
+  });
+
+  it('sends field errors in the payload as graphql-ws would', async () => {
+    const failing = { tick: { n: 1, seenBy: () => { throw new Error('no name'); } } };
+    const { messages } = await run(sharedExecutionSubscribe(), viewer('org-a'), [failing]);
+    expect(messages[0].payload).toEqual({
+      // `tick` is non-null, so the error nulls the whole result.
+      data: null,
+      errors: [{ message: 'no name', locations: [{ line: 1, column: 25 }], path: ['tick', 'seenBy'] }],
+    });
+  });
+
+  it('waits whenever the socket asks, keeping the order', async () => {
+    const { socket, sent, waits } = recordingSocket(true);
+    const iterator = await sharedExecutionSubscribe()({
+      schema,
+      document: parse('subscription { tick { n } }'),
+      contextValue: { viewer: viewer('org-a'), live: { socket, subscriptionId: 's' } },
+      rootValue: { tick: async function* () { yield* [1, 2, 3].map((n) => ({ tick: { n } })); } },
+    });
+    await (iterator as AsyncIterableIterator<ExecutionResult>).next();
+    expect(waits()).toBe(3);
+    expect(sent.map((text) => JSON.parse(text).payload.data.tick.n)).toEqual([1, 2, 3]);
+  });
+
+  it('refuses a subscription that did not come over graphql-ws', async () => {
+    const result = await sharedExecutionSubscribe()({ schema, document: parse('subscription { tick { n } }'), contextValue: { viewer: viewer('org-a') } });
+    expect(result).toMatchObject({ errors: [expect.objectContaining({ message: 'Subscriptions are served over graphql-ws only' })] });
   });
 
   it('returns the errors of a subscription that cannot start', async () => {
     const refuse = () => {
       throw new Error('not signed in');
     };
-    const result = await sharedExecutionSubscribe()({ schema, document: parse('subscription { tick { n } }'), rootValue: { tick: refuse } });
+    const { socket } = recordingSocket();
+    const result = await sharedExecutionSubscribe()({
+      schema,
+      document: parse('subscription { tick { n } }'),
+      contextValue: { viewer: viewer('org-a'), live: { socket, subscriptionId: 's' } },
+      rootValue: { tick: refuse },
+    });
     expect(result).toMatchObject({ errors: [expect.objectContaining({ message: 'not signed in' })] });
   });
 });

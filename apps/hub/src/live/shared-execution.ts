@@ -1,51 +1,75 @@
-import { ExecutionArgs, ExecutionResult, createSourceEventStream, execute, print } from 'graphql';
+import { ExecutionArgs, ExecutionResult, GraphQLError, createSourceEventStream, execute, print } from 'graphql';
 import { Viewer, visibilityClass } from '@kessetsu/auth';
 import { closableIterator } from './closable-iterator.js';
+import type { LiveSocket } from './live-socket.js';
 
-type Result = ExecutionResult | Promise<ExecutionResult>;
+/** What a graphql-ws subscription's context carries (see hubGraphqlOptions). */
+export interface LiveOperationContext {
+  viewer?: Viewer;
+  /** The connection and the subscription's id, which its `next` messages are sent on. */
+  live?: { socket: LiveSocket; subscriptionId: string };
+}
 
 /**
  * graphql-ws `subscribe` that executes each live event once per visibility class,
- * operation and variables, instead of once per subscriber (what graphql-js does).
+ * operation and variables, instead of once per subscriber (what graphql-js does), and
+ * serialises the result once as well.
  *
  * The feeds hand every subscriber of one class the same event object (see
  * OrderedFeedSource.eventFor), so the event's identity plus the class, document and
- * variables decide the result; it is computed by the first subscriber to need it and
- * shared by the rest. The cache is keyed weakly by the event, so it lives exactly as
- * long as some subscriber still holds the event.
+ * variables decide the result; its JSON is computed by the first subscriber to need it and
+ * shared by the rest. The cache is keyed weakly by the event, so it lives exactly as long
+ * as some subscriber still holds the event.
+ *
+ * Each subscription writes its own `next` messages to its LiveSocket, a prefix with its id
+ * around the shared JSON, instead of yielding results for graphql-ws to serialise and send
+ * one by one (a copy of the payload, a dozen promises and a system call per message). To
+ * graphql-ws the iterator is one `next` that settles when the feed ends; graphql-ws still
+ * owns the connection, the `complete` and `error` messages, and stopping the subscription.
  */
 export function sharedExecutionSubscribe(): (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-  const results = new WeakMap<object, Map<string, Result>>();
+  const payloads = new WeakMap<object, Map<string, string | Promise<string>>>();
   return async (args) => {
+    const { viewer, live } = (args.contextValue ?? {}) as LiveOperationContext;
+    if (!live) return { errors: [new GraphQLError('Subscriptions are served over graphql-ws only')] };
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;
     const source = stream[Symbol.asyncIterator]();
-    const viewer = (args.contextValue as { viewer?: Viewer } | undefined)?.viewer;
     const operationKey = [
       viewer ? visibilityClass(viewer) : 'no-viewer',
       args.operationName ?? '',
       JSON.stringify(args.variableValues ?? {}),
       print(args.document),
     ].join('\n');
-    const resultFor = (event: unknown): Result => {
-      if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
-      let byOperation = results.get(event);
+    const serialised = (result: ExecutionResult | Promise<ExecutionResult>): string | Promise<string> =>
+      result instanceof Promise ? result.then((settled) => JSON.stringify(settled)) : JSON.stringify(result);
+    const payloadFor = (event: unknown): string | Promise<string> => {
+      if (typeof event !== 'object' || event === null) return serialised(execute({ ...args, rootValue: event }));
+      let byOperation = payloads.get(event);
       if (!byOperation) {
         byOperation = new Map();
-        results.set(event, byOperation);
+        payloads.set(event, byOperation);
       }
-      let result = byOperation.get(operationKey);
-      if (!result) {
-        result = execute({ ...args, rootValue: event });
-        byOperation.set(operationKey, result);
+      let payload = byOperation.get(operationKey);
+      if (payload === undefined) {
+        payload = serialised(execute({ ...args, rootValue: event }));
+        byOperation.set(operationKey, payload);
       }
-      return result;
+      return payload;
     };
-    return closableIterator<ExecutionResult>(
-      async () => {
+    const messagePrefix = `{"id":${JSON.stringify(live.subscriptionId)},"type":"next","payload":`;
+    const deliverAll = async (): Promise<IteratorResult<ExecutionResult>> => {
+      for (;;) {
         const next = await source.next();
-        return next.done ? { value: undefined, done: true } : { value: await resultFor(next.value), done: false };
-      },
+        if (next.done) return { value: undefined, done: true };
+        const payload = payloadFor(next.value);
+        const full = live.socket.send(`${messagePrefix}${typeof payload === 'string' ? payload : await payload}}`);
+        if (full) await full;
+      }
+    };
+    let delivery: Promise<IteratorResult<ExecutionResult>> | null = null;
+    return closableIterator<ExecutionResult>(
+      () => (delivery ??= deliverAll()),
       () => {
         void source.return?.();
         return { value: undefined, done: true };

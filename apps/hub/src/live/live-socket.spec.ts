@@ -1,9 +1,8 @@
-import type { Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { UNSENT_HIGH_WATER, coalesceSends } from './coalesced-sends.js';
+import { LiveSocket, UNSENT_HIGH_WATER } from './live-socket.js';
 
-describe('coalesceSends', () => {
+describe('LiveSocket', () => {
   let server: WebSocketServer;
   let client: WebSocket;
   let serverSide: WebSocket;
@@ -40,37 +39,41 @@ describe('coalesceSends', () => {
     while (received.length < count) await new Promise((resolve) => setTimeout(resolve, 5));
   };
 
-  /** Sends the way graphql-ws does: each message after the previous one's callback. */
-  const sendInTurn = async (socket: WebSocket, messages: string[]) => {
-    for (const message of messages) await new Promise<void>((resolve, reject) => socket.send(message, (error) => (error ? reject(error) : resolve())));
-  };
-
   const messages = Array.from({ length: 20 }, (_, i) => `event ${i}`);
 
-  it('writes once per message without it (the cost it removes)', async () => {
-    await sendInTurn(serverSide, messages);
+  it('writes once per message through ws alone, as graphql-ws sends (the cost it removes)', async () => {
+    for (const message of messages) await new Promise<void>((resolve, reject) => serverSide.send(message, (error) => (error ? reject(error) : resolve())));
     await arrived(messages.length);
     expect(writes).toBe(messages.length);
   });
 
   it('lets the messages of one tick leave in one write, in order', async () => {
-    coalesceSends(serverSide);
-    await sendInTurn(serverSide, messages);
+    const live = new LiveSocket(serverSide);
+    for (const message of messages) expect(live.send(message)).toBeUndefined();
     await arrived(messages.length);
     expect(received).toEqual(messages);
     expect(writes).toBe(1);
   });
 
-  it('makes a send wait for its write once the socket holds UNSENT_HIGH_WATER unsent bytes', async () => {
-    coalesceSends(serverSide);
+  it('asks the sender to wait once the socket holds UNSENT_HIGH_WATER unsent bytes', async () => {
+    const live = new LiveSocket(serverSide);
     const large = 'x'.repeat(UNSENT_HIGH_WATER * 0.6);
-    const completed: number[] = [];
-    for (let i = 0; i < 3; i += 1) serverSide.send(large, () => completed.push(i));
-    // All three are held until the end of this tick; the third found more than the limit unsent.
-    expect(completed).toEqual([0, 1]);
+    expect(live.send(large)).toBeUndefined();
+    expect(live.send(large)).toBeUndefined();
+    // Both are held until the end of this tick: the third finds more than the limit unsent.
+    const third = live.send(large);
+    expect(third).toBeInstanceOf(Promise);
     expect(serverSide.bufferedAmount).toBeGreaterThanOrEqual(UNSENT_HIGH_WATER);
+    await third;
     await arrived(3);
-    expect(completed).toEqual([0, 1, 2]);
     expect(received.map((message) => message.length)).toEqual([large.length, large.length, large.length]);
+  });
+
+  it('drops what is sent after the socket closed', async () => {
+    const live = new LiveSocket(serverSide);
+    serverSide.close();
+    expect(live.send('late')).toBeUndefined();
+    await new Promise((resolve) => client.once('close', resolve));
+    expect(received).toEqual([]);
   });
 });
