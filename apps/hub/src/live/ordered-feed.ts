@@ -154,8 +154,11 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
 
     return closableIterator(async () => {
       if (closed) return { value: undefined, done: true };
-      const fromReplay = await nextReplayed();
-      if (fromReplay) return fromReplay;
+      // Checked here so that live events (all but the first few) skip a promise each.
+      if (replaying) {
+        const fromReplay = await nextReplayed();
+        if (fromReplay) return fromReplay;
+      }
       for (;;) {
         const entry = await subscriber.queue.next();
         if (entry.done || closed) return close();
