@@ -29,6 +29,11 @@ export class AsyncQueue<T> {
     this.items.push(item);
   }
 
+  /** The oldest queued item without waiting, or undefined when none is queued. */
+  poll(): T | undefined {
+    return this.items.shift();
+  }
+
   next(): Promise<IteratorResult<T>> {
     if (this.items.length > 0) return Promise.resolve({ value: this.items.shift()!, done: false });
     if (this.ended) return Promise.resolve({ value: undefined, done: true });

@@ -152,21 +152,38 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
       return null;
     };
 
-    return closableIterator(async () => {
-      if (closed) return { value: undefined, done: true };
-      // Checked here so that live events (all but the first few) skip a promise each.
-      if (replaying) {
-        const fromReplay = await nextReplayed();
-        if (fromReplay) return fromReplay;
-      }
-      for (;;) {
-        const entry = await subscriber.queue.next();
-        if (entry.done || closed) return close();
-        if (entry.value.position <= position) continue;
-        position = entry.value.position;
-        return { value: entry.value.event, done: false };
-      }
-    }, close);
+    /** The entry's event if it is past what this subscriber has had (replay and live may overlap). */
+    const passes = (entry: Entry<TEvent>): IteratorResult<TEvent> | undefined => {
+      if (entry.position <= position) return undefined;
+      position = entry.position;
+      return { value: entry.event, done: false };
+    };
+
+    return closableIterator(
+      async () => {
+        if (closed) return { value: undefined, done: true };
+        // Checked here so that live events (all but the first few) skip a promise each.
+        if (replaying) {
+          const fromReplay = await nextReplayed();
+          if (fromReplay) return fromReplay;
+        }
+        for (;;) {
+          const entry = await subscriber.queue.next();
+          if (entry.done || closed) return close();
+          const result = passes(entry.value);
+          if (result) return result;
+        }
+      },
+      close,
+      () => {
+        if (closed || replaying) return undefined;
+        for (let entry = subscriber.queue.poll(); entry !== undefined; entry = subscriber.queue.poll()) {
+          const result = passes(entry);
+          if (result) return result;
+        }
+        return undefined;
+      },
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 import { ExecutionResult, buildSchema, parse } from 'graphql';
 import { OrgKind, UserRole } from '@kessetsu/schema';
 import type { Viewer } from '@kessetsu/auth';
+import { closableIterator } from './closable-iterator.js';
 import type { LiveSocket } from './live-socket.js';
 import { sharedExecutionSubscribe } from './shared-execution.js';
 
@@ -113,6 +114,33 @@ describe('sharedExecutionSubscribe', () => {
     await (iterator as AsyncIterableIterator<ExecutionResult>).next();
     expect(waits()).toBe(3);
     expect(sent.map((text) => JSON.parse(text).payload.data.tick.n)).toEqual([1, 2, 3]);
+  });
+
+  it('takes the events a source has ready through poll, and waits through next when it has none', async () => {
+    const ready = [1, 2, 3];
+    const calls: string[] = [];
+    const source = closableIterator<object>(
+      async () => {
+        calls.push('next');
+        return calls.filter((call) => call === 'next').length === 1 ? { value: { tick: { n: 4 } }, done: false } : { value: undefined, done: true };
+      },
+      () => ({ value: undefined, done: true }),
+      () => {
+        calls.push('poll');
+        const n = ready.shift();
+        return n === undefined ? undefined : { value: { tick: { n } }, done: false };
+      },
+    );
+    const { socket, sent } = recordingSocket();
+    const iterator = await sharedExecutionSubscribe()({
+      schema,
+      document: parse('subscription { tick { n } }'),
+      contextValue: { viewer: viewer('org-a'), live: { socket, subscriptionId: 's' } },
+      rootValue: { tick: () => source },
+    });
+    expect(await (iterator as AsyncIterableIterator<ExecutionResult>).next()).toEqual({ value: undefined, done: true });
+    expect(sent.map((text) => JSON.parse(text).payload.data.tick.n)).toEqual([1, 2, 3, 4]);
+    expect(calls).toEqual(['poll', 'poll', 'poll', 'poll', 'next', 'poll', 'next']);
   });
 
   it('refuses a subscription that did not come over graphql-ws', async () => {

@@ -1,6 +1,6 @@
 import { ExecutionArgs, ExecutionResult, GraphQLError, createSourceEventStream, execute, print } from 'graphql';
 import { Viewer, visibilityClass } from '@kessetsu/auth';
-import { closableIterator } from './closable-iterator.js';
+import { PollableIterator, closableIterator } from './closable-iterator.js';
 import type { LiveSocket } from './live-socket.js';
 
 /** What a graphql-ws subscription's context carries (see hubGraphqlOptions). */
@@ -34,7 +34,7 @@ export function sharedExecutionSubscribe(): (args: ExecutionArgs) => Promise<Asy
     if (!live) return { errors: [new GraphQLError('Subscriptions are served over graphql-ws only')] };
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;
-    const source = stream[Symbol.asyncIterator]();
+    const source: AsyncIterator<unknown> & Pick<PollableIterator<unknown>, 'poll'> = stream[Symbol.asyncIterator]();
     const operationKey = [
       viewer ? visibilityClass(viewer) : 'no-viewer',
       args.operationName ?? '',
@@ -60,7 +60,8 @@ export function sharedExecutionSubscribe(): (args: ExecutionArgs) => Promise<Asy
     const messagePrefix = `{"id":${JSON.stringify(live.subscriptionId)},"type":"next","payload":`;
     const deliverAll = async (): Promise<IteratorResult<ExecutionResult>> => {
       for (;;) {
-        const next = await source.next();
+        // A backlog is sent without a promise per event when the feed can hand it over at once.
+        const next = source.poll?.() ?? (await source.next());
         if (next.done) return { value: undefined, done: true };
         const payload = payloadFor(next.value);
         const full = live.socket.send(`${messagePrefix}${typeof payload === 'string' ? payload : await payload}}`);
