@@ -143,6 +143,24 @@ describe('sharedExecutionSubscribe', () => {
     expect(calls).toEqual(['poll', 'poll', 'poll', 'poll', 'next', 'poll', 'next']);
   });
 
+  it('sends nothing for an event still executing when the subscription is stopped', async () => {
+    let finish!: (name: string) => void;
+    const slow = { tick: { n: 1, seenBy: () => new Promise<string>((resolve) => (finish = resolve)) } };
+    const { socket, sent } = recordingSocket();
+    const iterator = (await sharedExecutionSubscribe()({
+      schema,
+      document: parse('subscription { tick { n seenBy } }'),
+      contextValue: { viewer: viewer('org-a'), live: { socket, subscriptionId: 's' } },
+      rootValue: { tick: async function* () { yield slow; await new Promise(() => {}); } },
+    })) as AsyncIterableIterator<ExecutionResult>;
+    const delivery = iterator.next();
+    while (!finish) await new Promise((resolve) => setTimeout(resolve, 1));
+    await iterator.return!();
+    finish('late');
+    expect(await delivery).toEqual({ value: undefined, done: true });
+    expect(sent).toEqual([]);
+  });
+
   it('refuses a subscription that did not come over graphql-ws', async () => {
     const result = await sharedExecutionSubscribe()({ schema, document: parse('subscription { tick { n } }'), contextValue: { viewer: viewer('org-a') } });
     expect(result).toMatchObject({ errors: [expect.objectContaining({ message: 'Subscriptions are served over graphql-ws only' })] });

@@ -58,13 +58,17 @@ export function sharedExecutionSubscribe(): (args: ExecutionArgs) => Promise<Asy
       return payload;
     };
     const messagePrefix = `{"id":${JSON.stringify(live.subscriptionId)},"type":"next","payload":`;
+    /** Set when graphql-ws stops the subscription: nothing may follow its `complete`. */
+    let stopped = false;
     const deliverAll = async (): Promise<IteratorResult<ExecutionResult>> => {
       for (;;) {
         // A backlog is sent without a promise per event when the feed can hand it over at once.
         const next = source.poll?.() ?? (await source.next());
-        if (next.done) return { value: undefined, done: true };
-        const payload = payloadFor(next.value);
-        const full = live.socket.send(`${messagePrefix}${typeof payload === 'string' ? payload : await payload}}`);
+        if (next.done || stopped) return { value: undefined, done: true };
+        let payload = payloadFor(next.value);
+        if (typeof payload !== 'string') payload = await payload;
+        if (stopped) return { value: undefined, done: true };
+        const full = live.socket.send(`${messagePrefix}${payload}}`);
         if (full) await full;
       }
     };
@@ -72,6 +76,7 @@ export function sharedExecutionSubscribe(): (args: ExecutionArgs) => Promise<Asy
     return closableIterator<ExecutionResult>(
       () => (delivery ??= deliverAll()),
       () => {
+        stopped = true;
         void source.return?.();
         return { value: undefined, done: true };
       },
