@@ -79,21 +79,11 @@ export interface ForkedHub {
   stop(): Promise<void>;
 }
 
-/**
- * Profiles of the hub process, written when it stops: a CPU profile (BENCH_HUB_PROFILE=dir),
- * a sampling heap profile (BENCH_HUB_HEAP_PROFILE=dir: where what was still in the heap at
- * the end was allocated, garbage promoted since the last full collection included).
- */
-function profilerFlags(): string[] {
-  const { BENCH_HUB_PROFILE: cpu, BENCH_HUB_HEAP_PROFILE: heap } = process.env;
-  return [...(cpu ? ['--cpu-prof', `--cpu-prof-dir=${cpu}`] : []), ...(heap ? ['--heap-prof', `--heap-prof-dir=${heap}`, '--heap-prof-interval=4096'] : [])];
-}
-
 /** A hub in its own process (bench/hub-child.ts) on the given database, limits lifted. */
 export async function forkBenchHub(databaseUrl: string, env: Record<string, string> = {}): Promise<ForkedHub> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./hub-child.js', import.meta.url)), [], {
     env: { ...process.env, ...LIFTED_LIMITS, DATABASE_URL: databaseUrl, ...env },
-    execArgv: ['--expose-gc', ...HUB_NODE_FLAGS, ...profilerFlags()],
+    execArgv: ['--expose-gc', ...HUB_NODE_FLAGS, ...(process.env.BENCH_HUB_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROFILE}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
