@@ -128,8 +128,11 @@ export class AggregatesService {
     const grid = await this.grid(viewer, args);
     const { k, suppressSmallCells, bucketStarts, combinations } = grid;
     /** `position` within a cell's counts: 0 signals, 1 organisations, 2 affected users. */
-    const column = (position: number): JsonText =>
-      new JsonText(combinations.length === 0 ? '[]' : `[${grid.buckets.map((bucket) => this.slice(grid, bucket, position)).join(',')}]`);
+    const column = (position: number): JsonText => {
+      if (combinations.length === 0) return new JsonText('[]');
+      const sliceKey = `${grid.signature}\n${position}\n${suppressSmallCells ? k : 0}`;
+      return new JsonText(`[${grid.buckets.map((bucket) => this.slice(grid, bucket, position, sliceKey)).join(',')}]`);
+    };
     return {
       k,
       everyCellShown: !suppressSmallCells,
@@ -147,11 +150,10 @@ export class AggregatesService {
     };
   }
 
-  /** One bucket's counts at `position` for every combination, as JSON text without brackets. */
-  private slice(grid: Grid, { counts, offsets }: Grid['buckets'][number], position: number): string {
+  /** One bucket's counts at `position` for every combination, as JSON text without brackets; `key` names the column (see `slices`). */
+  private slice(grid: Grid, { counts, offsets }: Grid['buckets'][number], position: number, key: string): string {
     let byKey = this.slices.get(counts);
     if (!byKey) this.slices.set(counts, (byKey = new Map()));
-    const key = `${grid.signature}\n${position}\n${grid.suppressSmallCells ? grid.k : 0}`;
     let text = byKey.get(key);
     if (text === undefined) {
       const values: string[] = new Array(offsets.length);

@@ -37,15 +37,25 @@ function recordingSocket(wait = false) {
   return { socket, sent, waits: () => waits };
 }
 
+interface Start {
+  socket: LiveSocket;
+  query: string;
+  /** The subscription root's `tick` resolver. */
+  tick: unknown;
+  subscribe?: ReturnType<typeof sharedExecutionSubscribe>;
+  who?: Viewer;
+  subscriptionId?: string;
+}
+
+/** Starts one subscription (by default org-a's, id `s`) sending on `socket`. */
+function start({ socket, query, tick, subscribe = sharedExecutionSubscribe(), who = viewer('org-a'), subscriptionId = 's' }: Start) {
+  return subscribe({ schema, document: parse(query), contextValue: { viewer: who, live: { socket, subscriptionId } }, rootValue: { tick } });
+}
+
 /** One subscription whose source yields the given event objects: the messages it sent, parsed. */
 async function run(subscribe: ReturnType<typeof sharedExecutionSubscribe>, who: Viewer, events: object[], query = 'subscription { tick { n seenBy } }', subscriptionId = 'sub-1') {
   const { socket, sent } = recordingSocket();
-  const iterator = await subscribe({
-    schema,
-    document: parse(query),
-    contextValue: { viewer: who, live: { socket, subscriptionId } },
-    rootValue: { tick: async function* () { yield* events; } },
-  });
+  const iterator = await start({ socket, query, tick: async function* () { yield* events; }, subscribe, who, subscriptionId });
   for await (const yielded of iterator as AsyncIterable<ExecutionResult>) throw new Error(`yielded ${JSON.stringify(yielded)} instead of sending it`);
   return { messages: sent.map((text) => JSON.parse(text)), sent };
 }
@@ -105,12 +115,7 @@ describe('sharedExecutionSubscribe', () => {
 
   it('waits whenever the socket asks, keeping the order', async () => {
     const { socket, sent, waits } = recordingSocket(true);
-    const iterator = await sharedExecutionSubscribe()({
-      schema,
-      document: parse('subscription { tick { n } }'),
-      contextValue: { viewer: viewer('org-a'), live: { socket, subscriptionId: 's' } },
-      rootValue: { tick: async function* () { yield* [1, 2, 3].map((n) => ({ tick: { n } })); } },
-    });
+    const iterator = await start({ socket, query: 'subscription { tick { n } }', tick: async function* () { yield* [1, 2, 3].map((n) => ({ tick: { n } })); } });
     await (iterator as AsyncIterableIterator<ExecutionResult>).next();
     expect(waits()).toBe(3);
     expect(sent.map((text) => JSON.parse(text).payload.data.tick.n)).toEqual([1, 2, 3]);
@@ -132,12 +137,7 @@ describe('sharedExecutionSubscribe', () => {
       },
     );
     const { socket, sent } = recordingSocket();
-    const iterator = await sharedExecutionSubscribe()({
-      schema,
-      document: parse('subscription { tick { n } }'),
-      contextValue: { viewer: viewer('org-a'), live: { socket, subscriptionId: 's' } },
-      rootValue: { tick: () => source },
-    });
+    const iterator = await start({ socket, query: 'subscription { tick { n } }', tick: () => source });
     expect(await (iterator as AsyncIterableIterator<ExecutionResult>).next()).toEqual({ value: undefined, done: true });
     expect(sent.map((text) => JSON.parse(text).payload.data.tick.n)).toEqual([1, 2, 3, 4]);
     expect(calls).toEqual(['poll', 'poll', 'poll', 'poll', 'next', 'poll', 'next']);
@@ -147,11 +147,13 @@ describe('sharedExecutionSubscribe', () => {
     let finish!: (name: string) => void;
     const slow = { tick: { n: 1, seenBy: () => new Promise<string>((resolve) => (finish = resolve)) } };
     const { socket, sent } = recordingSocket();
-    const iterator = (await sharedExecutionSubscribe()({
-      schema,
-      document: parse('subscription { tick { n seenBy } }'),
-      contextValue: { viewer: viewer('org-a'), live: { socket, subscriptionId: 's' } },
-      rootValue: { tick: async function* () { yield slow; await new Promise(() => {}); } },
+    const iterator = (await start({
+      socket,
+      query: 'subscription { tick { n seenBy } }',
+      tick: async function* () {
+        yield slow;
+        await new Promise(() => {});
+      },
     })) as AsyncIterableIterator<ExecutionResult>;
     const delivery = iterator.next();
     while (!finish) await new Promise((resolve) => setTimeout(resolve, 1));
@@ -171,12 +173,7 @@ describe('sharedExecutionSubscribe', () => {
       throw new Error('not signed in');
     };
     const { socket } = recordingSocket();
-    const result = await sharedExecutionSubscribe()({
-      schema,
-      document: parse('subscription { tick { n } }'),
-      contextValue: { viewer: viewer('org-a'), live: { socket, subscriptionId: 's' } },
-      rootValue: { tick: refuse },
-    });
+    const result = await start({ socket, query: 'subscription { tick { n } }', tick: refuse });
     expect(result).toMatchObject({ errors: [expect.objectContaining({ message: 'not signed in' })] });
   });
 });
