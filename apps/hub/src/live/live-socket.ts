@@ -8,14 +8,44 @@ import type { WebSocket } from 'ws';
  */
 export const UNSENT_HIGH_WATER = 64 * 1024;
 
+/** FIN and the text opcode: a whole text message in one frame (RFC 6455, 5.2). */
+const FINAL_TEXT_FRAME = 0x81;
+
+/** A server's unmasked frame header for a payload of `length` bytes (RFC 6455, 5.2). */
+function frameHeaderLength(length: number): number {
+  return length < 126 ? 2 : length < 65_536 ? 4 : 10;
+}
+
+function writeFrameHeader(frame: Buffer, length: number): void {
+  frame[0] = FINAL_TEXT_FRAME;
+  if (length < 126) {
+    frame[1] = length;
+  } else if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+}
+
 /**
  * The hub's side of one graphql-ws connection, through which the live feeds send their
- * `next` messages (see sharedExecutionSubscribe). Every message sent in one tick leaves in
- * one write: the socket is corked until the end of the tick, so a subscriber behind by
- * several events gets them in one system call instead of one each.
+ * `next` messages (see sharedExecutionSubscribe). A message arrives as UTF-8 parts (the
+ * subscription's own prefix around a payload shared by every subscriber of its class)
+ * and leaves as one WebSocket frame written straight to the TCP socket: one copy into
+ * one buffer, where ws would measure and encode the text again for every subscriber and
+ * write its header and data apart. Every message sent in one tick leaves in one write:
+ * the socket is corked until the end of the tick, so a subscriber behind by several
+ * events gets them in one system call instead of one each.
+ *
+ * Writing beside ws is sound because ws writes its own frames (graphql-ws' `complete`,
+ * errors, pings, close) synchronously to the same socket as long as no extension such as
+ * compression is negotiated, which the constructor checks; frames therefore leave in the
+ * order they are sent.
  */
 export class LiveSocket {
-  // ws keeps its TCP socket in `_socket`; corking it makes ws's frames join one writev.
+  // ws keeps its TCP socket in `_socket`.
   private readonly tcp: Socket;
   private corked = false;
   private readonly uncork = () => {
@@ -24,25 +54,34 @@ export class LiveSocket {
   };
 
   constructor(private readonly webSocket: WebSocket) {
+    if (webSocket.extensions !== '') throw new Error(`LiveSocket writes plain frames; the connection negotiated "${webSocket.extensions}"`);
     this.tcp = (webSocket as unknown as { _socket: Socket })._socket;
   }
 
   /**
-   * Sends one message. Returns a promise, to be awaited before sending more, when the
-   * socket already holds UNSENT_HIGH_WATER unsent bytes; otherwise nothing. A closed
-   * socket takes nothing (graphql-ws ends its subscriptions).
+   * Sends one text message made of the given UTF-8 parts. Returns a promise, to be awaited
+   * before sending more, when the socket already holds UNSENT_HIGH_WATER unsent bytes;
+   * otherwise nothing. A socket that is closing or closed takes nothing (graphql-ws ends
+   * its subscriptions).
    */
-  send(text: string): Promise<void> | undefined {
+  send(parts: readonly Buffer[]): Promise<void> | undefined {
     if (this.webSocket.readyState !== this.webSocket.OPEN) return undefined;
+    let length = 0;
+    for (const part of parts) length += part.length;
+    const headerLength = frameHeaderLength(length);
+    const frame = Buffer.allocUnsafe(headerLength + length);
+    writeFrameHeader(frame, length);
+    let offset = headerLength;
+    for (const part of parts) offset += part.copy(frame, offset);
     if (!this.corked) {
       this.corked = true;
       this.tcp.cork();
       process.nextTick(this.uncork);
     }
-    if (this.webSocket.bufferedAmount < UNSENT_HIGH_WATER) {
-      this.webSocket.send(text);
+    if (this.tcp.writableLength < UNSENT_HIGH_WATER) {
+      this.tcp.write(frame);
       return undefined;
     }
-    return new Promise((resolve) => this.webSocket.send(text, () => resolve()));
+    return new Promise((resolve) => this.tcp.write(frame, () => resolve()));
   }
 }

@@ -27,8 +27,8 @@ function recordingSocket(wait = false) {
   const sent: string[] = [];
   let waits = 0;
   const socket = {
-    send: (text: string) => {
-      sent.push(text);
+    send: (parts: Buffer[]) => {
+      sent.push(Buffer.concat(parts).toString('utf8'));
       if (!wait) return undefined;
       waits += 1;
       return new Promise<void>((resolve) => setTimeout(resolve, 1));

@@ -3,6 +3,10 @@ import { Viewer, visibilityClass } from '@kessetsu/auth';
 import { PollableIterator, closableIterator } from './closable-iterator.js';
 import type { LiveSocket } from './live-socket.js';
 
+const MESSAGE_END = Buffer.from('}');
+
+const toJsonBuffer = (result: ExecutionResult): Buffer => Buffer.from(JSON.stringify(result));
+
 /** What a graphql-ws subscription's context carries (see hubGraphqlOptions). */
 export interface LiveOperationContext {
   viewer?: Viewer;
@@ -28,7 +32,7 @@ export interface LiveOperationContext {
  * owns the connection, the `complete` and `error` messages, and stopping the subscription.
  */
 export function sharedExecutionSubscribe(): (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-  const payloads = new WeakMap<object, Map<string, string | Promise<string>>>();
+  const payloads = new WeakMap<object, Map<string, Buffer | Promise<Buffer>>>();
   return async (args) => {
     const { viewer, live } = (args.contextValue ?? {}) as LiveOperationContext;
     if (!live) return { errors: [new GraphQLError('Subscriptions are served over graphql-ws only')] };
@@ -41,9 +45,9 @@ export function sharedExecutionSubscribe(): (args: ExecutionArgs) => Promise<Asy
       JSON.stringify(args.variableValues ?? {}),
       print(args.document),
     ].join('\n');
-    const serialised = (result: ExecutionResult | Promise<ExecutionResult>): string | Promise<string> =>
-      result instanceof Promise ? result.then((settled) => JSON.stringify(settled)) : JSON.stringify(result);
-    const payloadFor = (event: unknown): string | Promise<string> => {
+    const serialised = (result: ExecutionResult | Promise<ExecutionResult>): Buffer | Promise<Buffer> =>
+      result instanceof Promise ? result.then(toJsonBuffer) : toJsonBuffer(result);
+    const payloadFor = (event: unknown): Buffer | Promise<Buffer> => {
       if (typeof event !== 'object' || event === null) return serialised(execute({ ...args, rootValue: event }));
       let byOperation = payloads.get(event);
       if (!byOperation) {
@@ -57,7 +61,7 @@ export function sharedExecutionSubscribe(): (args: ExecutionArgs) => Promise<Asy
       }
       return payload;
     };
-    const messagePrefix = `{"id":${JSON.stringify(live.subscriptionId)},"type":"next","payload":`;
+    const messagePrefix = Buffer.from(`{"id":${JSON.stringify(live.subscriptionId)},"type":"next","payload":`);
     /** Set when graphql-ws stops the subscription: nothing may follow its `complete`. */
     let stopped = false;
     const deliverAll = async (): Promise<IteratorResult<ExecutionResult>> => {
@@ -66,9 +70,9 @@ export function sharedExecutionSubscribe(): (args: ExecutionArgs) => Promise<Asy
         const next = source.poll?.() ?? (await source.next());
         if (next.done || stopped) return { value: undefined, done: true };
         let payload = payloadFor(next.value);
-        if (typeof payload !== 'string') payload = await payload;
+        if (payload instanceof Promise) payload = await payload;
         if (stopped) return { value: undefined, done: true };
-        const full = live.socket.send(`${messagePrefix}${payload}}`);
+        const full = live.socket.send([messagePrefix, payload, MESSAGE_END]);
         if (full) await full;
       }
     };
