@@ -1,6 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
 import { Disclosure, disclosureFor } from '@kessetsu/auth';
 import { envNumber, ForkedHub, percentile, postJson, viewerOf } from './bench-hub.js';
@@ -47,6 +48,8 @@ export interface FanoutFigures {
   p95: number;
   p99: number;
   publishFailures: number;
+  /** p99 of this load generator's own event-loop delay while publishing: a receipt is timed only when its turn comes. */
+  generatorDelayP99: number;
 }
 
 interface Published {
@@ -77,9 +80,12 @@ function latencyFigures(samples: number[], undelivered: number) {
   return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99) };
 }
 
-/** Waits up to DRAIN_MS for the expected deliveries, closes the subscribers, and returns how many distinct ones arrived. */
-async function drain(seen: Set<string>[], expected: number, subscribers: Subscriber[]): Promise<number> {
-  const received = () => seen.reduce((sum, set) => sum + set.size, 0);
+/**
+ * Waits up to DRAIN_MS for the expected deliveries, closes the subscribers, and returns how
+ * many distinct ones arrived (`counted` picks which of a subscriber's messages count).
+ */
+async function drain(seen: Set<string>[], expected: number, subscribers: Subscriber[], counted = (ids: Set<string>) => ids.size): Promise<number> {
+  const received = () => seen.reduce((sum, ids) => sum + counted(ids), 0);
   const ends = Date.now() + DRAIN_MS;
   while (Date.now() < ends && received() < expected) await new Promise((resolve) => setTimeout(resolve, 200));
   for (const subscriber of subscribers) subscriber.close();
@@ -94,7 +100,9 @@ const SETTLE_PUBLISHES_MS = 30_000;
  * earlier ones; returns how many failed or were still unanswered SETTLE_PUBLISHES_MS after
  * the last was sent (a saturated peer must not stall the bench past its time limit).
  */
-async function paced(total: number, rate: number, publish: (n: number) => Promise<void>): Promise<number> {
+async function paced(total: number, rate: number, publish: (n: number) => Promise<void>): Promise<{ failures: number; generatorDelayP99: number }> {
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
   let failures = 0;
@@ -113,7 +121,8 @@ async function paced(total: number, rate: number, publish: (n: number) => Promis
     );
   }
   await Promise.race([Promise.all(inFlight), new Promise((resolve) => setTimeout(resolve, SETTLE_PUBLISHES_MS))]);
-  return failures + (total - settled);
+  loopDelay.disable();
+  return { failures: failures + (total - settled), generatorDelayP99: loopDelay.percentile(99) / 1e6 };
 }
 
 /**
@@ -192,7 +201,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
   const redRecipient = members.find((member) => member.kind === OrgKind.CARRIER && member.role === UserRole.VIEWER)!.orgId;
   let publishFailures = 0;
   const total = RATE * SECONDS;
-  publishFailures += await paced(total, RATE, async (n) => {
+  const publishing = await paced(total, RATE, async (n) => {
     const publisher = publishers[n % publishers.length];
     const tlp = LABELS[n % LABELS.length];
     const body = await postJson(
@@ -208,6 +217,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
     }
     published.set(id, { tlp, publisherOrgId: publisher.orgId, recipientOrgIds: tlp === TlpLabel.RED ? [redRecipient] : [], ackedAt });
   });
+  publishFailures += publishing.failures;
   for (const entry of early.splice(0)) account(entry.subscriber, entry.signal, entry.at);
 
   const expectedPer = subscribers.map((subscriber) => {
@@ -229,6 +239,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
     errors,
     resumes,
     publishFailures,
+    generatorDelayP99: publishing.generatorDelayP99,
     ...latencyFigures(latencies, expected - received),
   };
 }
@@ -292,7 +303,7 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const total = RATE * SECONDS;
     let publishFailures = 0;
-    publishFailures += await paced(total, RATE, async (n) => {
+    const publishing = await paced(total, RATE, async (n) => {
       const id = `bare-${n}`;
       const input = signalInput('bare', n, LABELS[n % LABELS.length], 'recipient');
       const event = {
@@ -303,12 +314,19 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
       acked.set(id, performance.now());
       if (!answer.ok) publishFailures += 1;
     });
-    for (const entry of early.splice(0)) latencies.push(Math.max(0, entry.at - acked.get(entry.id)!));
-    const expected = count * acked.size;
-    const received = await drain(seen, expected, subscribers);
+    publishFailures += publishing.failures;
+    // The peer broadcasts before it answers: messages of a publish answered too late (or never) are left out on both sides.
+    const answered = new Set(acked.keys());
+    for (const entry of early.splice(0)) if (answered.has(entry.id)) latencies.push(Math.max(0, entry.at - acked.get(entry.id)!));
+    const expected = count * answered.size;
+    const received = await drain(seen, expected, subscribers, (ids) => {
+      let counted = 0;
+      for (const id of ids) if (answered.has(id)) counted += 1;
+      return counted;
+    });
     return {
       subscribers: count,
-      published: acked.size,
+      published: answered.size,
       expected,
       delivered,
       lost: expected - received,
@@ -318,6 +336,7 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
       errors,
       resumes: 0,
       publishFailures,
+      generatorDelayP99: publishing.generatorDelayP99,
       ...latencyFigures(latencies, expected - received),
     };
   } finally {

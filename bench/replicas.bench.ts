@@ -1,4 +1,4 @@
-import { benchDatabase, forkBenchHub, table, verdict } from './bench-hub.js';
+import { benchDatabase, forkBenchHub, ms, table, verdict } from './bench-hub.js';
 import { FANOUT_SIZES, correctnessRows, latency } from './fanout.bench.js';
 import { FANOUT_MEMBERS, RATE, SECONDS, runHubFanout } from './fanout-run.js';
 
@@ -15,6 +15,7 @@ export async function replicasBench(): Promise<void> {
       table(`replicas: ${size} subscribers over two hub processes, ${RATE} signals/s for ${SECONDS} s (bench/replicas.bench.ts)`, [
         ['two processes p50 / p95', `${latency(split.p50)} / ${latency(split.p95)}`, `one process: ${latency(single.p50)} / ${latency(single.p95)}`],
         ['two processes p99', latency(split.p99), `one process ${latency(single.p99)}; limit 1.5 x: ${latency(1.5 * single.p99)}: ${verdict(split.p99 <= 1.5 * single.p99 && split.lost === 0)}`],
+        ['load generator event-loop delay p99, two / one process', `${ms(split.generatorDelayP99)} / ${ms(single.generatorDelayP99)}`, 'part of every latency above'],
         ...correctnessRows(split),
       ]);
     }
