@@ -3,8 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+import { OrgKind, UserRole } from '@kessetsu/schema';
 import { audienceOf, scrubText } from '@kessetsu/auth';
-import { envNumber, postJson, startBenchHub, table, verdict } from './bench-hub.js';
+import { benchDatabase, envNumber, forkBenchHub, postJson, table, verdict } from './bench-hub.js';
 
 const SIGNALS = envNumber('BENCH_SIGNALS', 50_000);
 const BATCH = 1000;
@@ -36,23 +37,27 @@ const pgArray = (values: string[]) => `{${values.map((value) => `"${value}"`).jo
 
 /** signals/s through publishSignals (validated, committed, correlated, rolled up) vs raw COPY of the same rows. */
 export async function ingestBench(): Promise<void> {
-  const bench = await startBenchHub(CLIENTS);
+  const database = await benchDatabase();
+  const hub = await forkBenchHub(database.url);
   try {
+    const publishers = await hub.seed(
+      Array.from({ length: CLIENTS }, (_, i) => ({ name: `bench-carrier-${i}`, kind: OrgKind.CARRIER, role: UserRole.PUBLISHER, asns: [64600 + i] })),
+    );
     const batches = Array.from({ length: Math.ceil(SIGNALS / BATCH) }, (_, b) =>
       Array.from({ length: Math.min(BATCH, SIGNALS - b * BATCH) }, (_, i) => signalInput(b * BATCH + i)),
     );
     let next = 0;
     const publisher = async (token: string) => {
       for (let batch = batches[next++]; batch; batch = batches[next++]) {
-        const body: { errors?: unknown } = await postJson(`${bench.hub.url}/graphql`, { query: PUBLISH, variables: { signals: batch } }, { authorization: `Bearer ${token}` });
+        const body: { errors?: unknown } = await postJson(`${hub.url}/graphql`, { query: PUBLISH, variables: { signals: batch } }, { authorization: `Bearer ${token}` });
         if (body.errors) throw new Error(JSON.stringify(body.errors));
       }
     };
     const started = process.hrtime.bigint();
-    await Promise.all(bench.tokens.map(publisher));
+    await Promise.all(publishers.map((member) => publisher(member.token)));
     const hubSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
-    const client = new pg.Client({ connectionString: bench.databaseUrl });
+    const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     const [{ org_id: orgId }] = (await client.query(`SELECT org_id FROM signal LIMIT 1`)).rows;
     await client.query(`CREATE TABLE signal_copy (LIKE signal INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING CONSTRAINTS)`);
@@ -99,6 +104,7 @@ export async function ingestBench(): Promise<void> {
       ['ratio hub / COPY', (hubRate / copyRate).toFixed(3), `target >= 0.333: ${verdict(hubRate / copyRate >= 1 / 3)}`],
     ]);
   } finally {
-    await bench.close();
+    await hub.stop();
+    await database.close();
   }
 }
