@@ -1,4 +1,6 @@
-import WebSocket from 'ws';
+import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import type { Socket } from 'node:net';
 
 export interface Subscriber {
   /** Which member it signs in as (index into the bench's member list), or -1 for a bare server. */
@@ -40,42 +42,155 @@ function parseMessage(text: string): any {
   return message;
 }
 
+/** WebSocket opcodes (RFC 6455, 5.2). */
+const TEXT = 0x1;
+const CLOSE = 0x8;
+const PING = 0x9;
+const PONG = 0xa;
+const ACCEPT_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/** A client frame: client-to-server frames are masked (RFC 6455, 5.3). */
+function clientFrame(opcode: number, payload: Buffer): Buffer {
+  const header = payload.length < 126 ? 2 : payload.length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + 4 + payload.length);
+  frame[0] = 0x80 | opcode;
+  if (header === 2) frame[1] = 0x80 | payload.length;
+  else if (header === 4) {
+    frame[1] = 0x80 | 126;
+    frame.writeUInt16BE(payload.length, 2);
+  } else {
+    frame[1] = 0x80 | 127;
+    frame.writeBigUInt64BE(BigInt(payload.length), 2);
+  }
+  const mask = randomBytes(4);
+  mask.copy(frame, header);
+  for (let i = 0; i < payload.length; i += 1) frame[header + 4 + i] = payload[i] ^ mask[i & 3];
+  return frame;
+}
+
+/**
+ * Whole unmasked frames from a server's byte stream, each with the time its bytes were
+ * read. The load generator reads up to 160,000 messages a second on a core it shares
+ * with the hub; ws's receiver (a writable stream and an event per frame) cost it about
+ * 3 us each and put its own event loop 85 ms behind at the 99th percentile, which every
+ * receipt time then included (bench/README.md).
+ */
+function readFrames(socket: Socket, head: Buffer, onFrame: (opcode: number, payload: Buffer, receivedAt: number) => void, onBadFrame: (why: string) => void) {
+  let pending: Buffer | null = null;
+  const take = (chunk: Buffer) => {
+    const receivedAt = performance.now();
+    const data: Buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
+    let offset = 0;
+    while (data.length - offset >= 2) {
+      const first = data[offset];
+      const second = data[offset + 1];
+      if ((first & 0x80) === 0 || (second & 0x80) !== 0) {
+        onBadFrame('fragmented or masked frame from the server');
+        socket.destroy();
+        return;
+      }
+      let length = second & 0x7f;
+      let header = 2;
+      if (length === 126) {
+        if (data.length - offset < 4) break;
+        length = data.readUInt16BE(offset + 2);
+        header = 4;
+      } else if (length === 127) {
+        if (data.length - offset < 10) break;
+        length = Number(data.readBigUInt64BE(offset + 2));
+        header = 10;
+      }
+      if (data.length - offset < header + length) break;
+      onFrame(first & 0x0f, data.subarray(offset + header, offset + header + length), receivedAt);
+      offset += header + length;
+    }
+    pending = offset < data.length ? data.subarray(offset) : null;
+  };
+  if (head.length > 0) take(head);
+  socket.on('data', take);
+}
+
 /**
  * One graphql-transport-ws connection with one subscription, kept to the protocol's
- * bare minimum so that thousands fit in the load generator.
+ * bare minimum so that thousands fit in the load generator: the WebSocket handshake over
+ * node:http's upgrade, then frames read and written by hand (readFrames).
  */
 export function openSubscriber(options: SubscribeOptions, member = -1): Promise<Subscriber> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(options.url, 'graphql-transport-ws');
-    let subscribed = false;
-    let operation = 1;
-    socket.on('open', () => {
-      socket.send(JSON.stringify({ type: 'connection_init', payload: options.token ? { authorization: `Bearer ${options.token}` } : {} }));
+    const url = new URL(options.url);
+    const key = randomBytes(16).toString('base64');
+    const handshake = request({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      agent: false,
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': key,
+        'sec-websocket-protocol': 'graphql-transport-ws',
+      },
     });
-    socket.on('message', (data) => {
-      const receivedAt = performance.now();
-      const message = parseMessage(String(data));
-      if (message.type === 'connection_ack') {
-        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: options.query } }));
-        subscribed = true;
-        resolve({ member, close: () => socket.close(1000) });
-      } else if (message.type === 'next') {
-        options.onNext(message.payload, receivedAt);
-      } else if (message.type === 'complete' && message.id === String(operation) && options.resumeAfter) {
-        operation += 1;
-        options.onResume?.();
-        socket.send(JSON.stringify({ id: String(operation), type: 'subscribe', payload: { query: options.query, variables: { after: options.resumeAfter() } } }));
-      } else if (message.type === 'error') {
-        options.onError(JSON.stringify(message.payload));
-      } else if (message.type === 'ping') {
-        socket.send(JSON.stringify({ type: 'pong' }));
+    handshake.on('error', reject);
+    handshake.on('response', (response) => reject(new Error(`upgrade refused with ${response.statusCode}`)));
+    handshake.on('upgrade', (response, socket: Socket, head: Buffer) => {
+      const accept = createHash('sha1').update(key + ACCEPT_GUID).digest('base64');
+      if (response.headers['sec-websocket-accept'] !== accept) {
+        socket.destroy();
+        reject(new Error('bad Sec-WebSocket-Accept'));
+        return;
       }
+      socket.setNoDelay(true);
+      let subscribed = false;
+      let closeCode: number | null = null;
+      let operation = 1;
+      const send = (message: object) => socket.write(clientFrame(TEXT, Buffer.from(JSON.stringify(message))));
+      const close = (code: number) => {
+        if (socket.destroyed) return;
+        const payload = Buffer.alloc(2);
+        payload.writeUInt16BE(code);
+        socket.end(clientFrame(CLOSE, payload));
+      };
+      const onText = (text: string, receivedAt: number) => {
+        const message = parseMessage(text);
+        if (message.type === 'next') {
+          options.onNext(message.payload, receivedAt);
+        } else if (message.type === 'connection_ack') {
+          send({ id: '1', type: 'subscribe', payload: { query: options.query } });
+          subscribed = true;
+          resolve({ member, close: () => close(1000) });
+        } else if (message.type === 'complete' && message.id === String(operation) && options.resumeAfter) {
+          operation += 1;
+          options.onResume?.();
+          send({ id: String(operation), type: 'subscribe', payload: { query: options.query, variables: { after: options.resumeAfter() } } });
+        } else if (message.type === 'error') {
+          options.onError(JSON.stringify(message.payload));
+        } else if (message.type === 'ping') {
+          send({ type: 'pong' });
+        }
+      };
+      readFrames(
+        socket,
+        head,
+        (opcode, payload, receivedAt) => {
+          if (opcode === TEXT) onText(payload.toString('utf8'), receivedAt);
+          else if (opcode === PING) socket.write(clientFrame(PONG, payload));
+          else if (opcode === CLOSE) {
+            closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+            close(closeCode);
+          }
+        },
+        (why) => options.onError(why),
+      );
+      socket.on('error', (error) => (subscribed ? options.onError(String(error)) : reject(error)));
+      socket.on('close', () => {
+        if (!subscribed) reject(new Error(`closed with ${closeCode ?? 'no close frame'} before subscribing`));
+        else if (closeCode !== null && closeCode !== 1000) options.onError(`closed with ${closeCode}`);
+      });
+      send({ type: 'connection_init', payload: options.token ? { authorization: `Bearer ${options.token}` } : {} });
     });
-    socket.on('error', (error) => (subscribed ? options.onError(String(error)) : reject(error)));
-    socket.on('close', (code) => {
-      if (!subscribed) reject(new Error(`closed with ${code} before subscribing`));
-      else if (code !== 1000) options.onError(`closed with ${code}`);
-    });
+    handshake.end();
   });
 }
 
