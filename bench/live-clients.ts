@@ -146,8 +146,10 @@ export function openSubscriber(options: SubscribeOptions, member = -1): Promise<
       let closeCode: number | null = null;
       let operation = 1;
       const send = (message: object) => socket.write(clientFrame(TEXT, Buffer.from(JSON.stringify(message))));
+      let closeSent = false;
       const close = (code: number) => {
-        if (socket.destroyed) return;
+        if (closeSent || socket.destroyed) return;
+        closeSent = true;
         const payload = Buffer.alloc(2);
         payload.writeUInt16BE(code);
         socket.end(clientFrame(CLOSE, payload));
@@ -183,7 +185,10 @@ export function openSubscriber(options: SubscribeOptions, member = -1): Promise<
         },
         (why) => options.onError(why),
       );
-      socket.on('error', (error) => (subscribed ? options.onError(String(error)) : reject(error)));
+      socket.on('error', (error) => {
+        if (!subscribed) reject(error);
+        else if (!closeSent) options.onError(String(error));
+      });
       socket.on('close', () => {
         if (!subscribed) reject(new Error(`closed with ${closeCode ?? 'no close frame'} before subscribing`));
         else if (closeCode !== null && closeCode !== 1000) options.onError(`closed with ${closeCode}`);
