@@ -33,11 +33,13 @@ function writeFrameHeader(frame: Buffer, length: number): void {
  * The hub's side of one graphql-ws connection, through which the live feeds send their
  * `next` messages (see sharedExecutionSubscribe). A message arrives as UTF-8 parts (the
  * subscription's own prefix around a payload shared by every subscriber of its class)
- * and leaves as one WebSocket frame written straight to the TCP socket: one copy into
- * one buffer, where ws would measure and encode the text again for every subscriber and
- * write its header and data apart. Every message sent in one tick leaves in one write:
- * the socket is corked until the end of the tick, so a subscriber behind by several
- * events gets them in one system call instead of one each.
+ * and leaves as one WebSocket frame written straight to the TCP socket: the frame header
+ * joined to the first part, the rest written as they are, so the shared payload is
+ * neither copied nor encoded per subscriber (ws would measure and encode the text again
+ * for each; a copy into one buffer per message cost an 8 KB pool slab every ten messages,
+ * 15% of the hub's busy time at 5,000 subscribers). Every message sent in one tick leaves
+ * in one write: the socket is corked until the end of the tick, so a subscriber behind by
+ * several events gets them in one system call instead of one each.
  *
  * Writing beside ws is sound because ws writes its own frames (graphql-ws' `complete`,
  * errors, pings, close) synchronously to the same socket as long as no extension such as
@@ -69,19 +71,20 @@ export class LiveSocket {
     let length = 0;
     for (const part of parts) length += part.length;
     const headerLength = frameHeaderLength(length);
-    const frame = Buffer.allocUnsafe(headerLength + length);
-    writeFrameHeader(frame, length);
-    let offset = headerLength;
-    for (const part of parts) offset += part.copy(frame, offset);
+    const head = Buffer.allocUnsafe(headerLength + parts[0].length);
+    writeFrameHeader(head, length);
+    parts[0].copy(head, headerLength);
     if (!this.corked) {
       this.corked = true;
       this.tcp.cork();
       process.nextTick(this.uncork);
     }
-    if (this.tcp.writableLength < UNSENT_HIGH_WATER) {
-      this.tcp.write(frame);
-      return undefined;
-    }
-    return new Promise((resolve) => this.tcp.write(frame, () => resolve()));
+    // Past the high-water mark the caller waits until the message's last part has left.
+    let left: (() => void) | undefined;
+    const sent = this.tcp.writableLength >= UNSENT_HIGH_WATER ? new Promise<void>((resolve) => (left = resolve)) : undefined;
+    const last = parts.length - 1;
+    this.tcp.write(head, last === 0 ? left : undefined);
+    for (let i = 1; i <= last; i += 1) this.tcp.write(parts[i], i === last ? left : undefined);
+    return sent;
   }
 }
