@@ -40,7 +40,7 @@ describe('LiveSocket', () => {
   };
 
   const messages = Array.from({ length: 20 }, (_, i) => `event ${i}`);
-  const parts = (text: string) => [Buffer.from(text)];
+  const parts = (text: string): [Buffer] => [Buffer.from(text)];
 
   it('writes once per message through ws alone, as graphql-ws sends (the cost it removes)', async () => {
     for (const message of messages) await new Promise<void>((resolve, reject) => serverSide.send(message, (error) => (error ? reject(error) : resolve())));

@@ -66,7 +66,7 @@ export class LiveSocket {
    * otherwise nothing. A socket that is closing or closed takes nothing (graphql-ws ends
    * its subscriptions).
    */
-  send(parts: readonly Buffer[]): Promise<void> | undefined {
+  send(parts: readonly [Buffer, ...Buffer[]]): Promise<void> | undefined {
     if (this.webSocket.readyState !== this.webSocket.OPEN) return undefined;
     let length = 0;
     for (const part of parts) length += part.length;
