@@ -147,11 +147,12 @@ export function openSubscriber(options: SubscribeOptions, member = -1): Promise<
       let operation = 1;
       const send = (message: object) => socket.write(clientFrame(TEXT, Buffer.from(JSON.stringify(message))));
       let closeSent = false;
-      const close = (code: number) => {
+      /** Sends a close frame once, with the status code when there is one (RFC 6455, 5.5.1). */
+      const close = (code: number | null) => {
         if (closeSent || socket.destroyed) return;
         closeSent = true;
-        const payload = Buffer.alloc(2);
-        payload.writeUInt16BE(code);
+        const payload = Buffer.alloc(code === null ? 0 : 2);
+        if (code !== null) payload.writeUInt16BE(code);
         socket.end(clientFrame(CLOSE, payload));
       };
       const onText = (text: string, receivedAt: number) => {
@@ -179,8 +180,9 @@ export function openSubscriber(options: SubscribeOptions, member = -1): Promise<
           if (opcode === TEXT) onText(payload.toString('utf8'), receivedAt);
           else if (opcode === PING) socket.write(clientFrame(PONG, payload));
           else if (opcode === CLOSE) {
+            // 1005: the server gave no status code (never sent on the wire, only reported).
             closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
-            close(closeCode);
+            close(payload.length >= 2 ? closeCode : null);
           }
         },
         (why) => options.onError(why),
