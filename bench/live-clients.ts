@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import type { Socket } from 'node:net';
+import { Opcode, frameHeaderLength, writeFrameHeader } from '../apps/hub/src/live/websocket-frame.js';
 
 export interface Subscriber {
   /** Which member it signs in as (index into the bench's member list), or -1 for a bare server. */
@@ -42,26 +43,14 @@ function parseMessage(text: string): any {
   return message;
 }
 
-/** WebSocket opcodes (RFC 6455, 5.2). */
-const TEXT = 0x1;
-const CLOSE = 0x8;
-const PING = 0x9;
-const PONG = 0xa;
+const { TEXT, CLOSE, PING, PONG } = Opcode;
 const ACCEPT_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 /** A client frame: client-to-server frames are masked (RFC 6455, 5.3). */
 function clientFrame(opcode: number, payload: Buffer): Buffer {
-  const header = payload.length < 126 ? 2 : payload.length < 65_536 ? 4 : 10;
+  const header = frameHeaderLength(payload.length);
   const frame = Buffer.allocUnsafe(header + 4 + payload.length);
-  frame[0] = 0x80 | opcode;
-  if (header === 2) frame[1] = 0x80 | payload.length;
-  else if (header === 4) {
-    frame[1] = 0x80 | 126;
-    frame.writeUInt16BE(payload.length, 2);
-  } else {
-    frame[1] = 0x80 | 127;
-    frame.writeBigUInt64BE(BigInt(payload.length), 2);
-  }
+  writeFrameHeader(frame, opcode, payload.length, true);
   const mask = randomBytes(4);
   mask.copy(frame, header);
   for (let i = 0; i < payload.length; i += 1) frame[header + 4 + i] = payload[i] ^ mask[i & 3];

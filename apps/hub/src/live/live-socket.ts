@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import { Opcode, frameHeaderLength, writeFrameHeader } from './websocket-frame.js';
 
 /**
  * Unsent bytes a subscriber's socket may hold before a send waits for them to leave
@@ -7,27 +8,6 @@ import type { WebSocket } from 'ws';
  * and a feed that falls too far behind is ended as before (see AsyncQueue).
  */
 export const UNSENT_HIGH_WATER = 64 * 1024;
-
-/** FIN and the text opcode: a whole text message in one frame (RFC 6455, 5.2). */
-const FINAL_TEXT_FRAME = 0x81;
-
-/** A server's unmasked frame header for a payload of `length` bytes (RFC 6455, 5.2). */
-function frameHeaderLength(length: number): number {
-  return length < 126 ? 2 : length < 65_536 ? 4 : 10;
-}
-
-function writeFrameHeader(frame: Buffer, length: number): void {
-  frame[0] = FINAL_TEXT_FRAME;
-  if (length < 126) {
-    frame[1] = length;
-  } else if (length < 65_536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
-}
 
 /**
  * The hub's side of one graphql-ws connection, through which the live feeds send their
@@ -72,7 +52,7 @@ export class LiveSocket {
     for (const part of parts) length += part.length;
     const headerLength = frameHeaderLength(length);
     const head = Buffer.allocUnsafe(headerLength + parts[0].length);
-    writeFrameHeader(head, length);
+    writeFrameHeader(head, Opcode.TEXT, length);
     parts[0].copy(head, headerLength);
     if (!this.corked) {
       this.corked = true;
