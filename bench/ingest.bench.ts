@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
@@ -6,6 +7,7 @@ import copyStreams from 'pg-copy-streams';
 import { OrgKind, UserRole } from '@kessetsu/schema';
 import { audienceOf, scrubText } from '@kessetsu/auth';
 import { benchDatabase, envNumber, forkBenchHub, postJson, table, verdict } from './bench-hub.js';
+import { cpuSnapshot, cpuSpent } from './process-cpu.js';
 
 const SIGNALS = envNumber('BENCH_SIGNALS', 50_000);
 const BATCH = 1000;
@@ -53,9 +55,13 @@ export async function ingestBench(): Promise<void> {
         if (body.errors) throw new Error(JSON.stringify(body.errors));
       }
     };
+    const cpuBefore = cpuSnapshot([hub.pid]);
+    const generatorBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
     await Promise.all(publishers.map((member) => publisher(member.token)));
     const hubSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const generatorCpu = process.cpuUsage(generatorBefore);
+    const cpu = cpuSpent(cpuBefore, cpuSnapshot([hub.pid]), [hub.pid]);
 
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
@@ -98,10 +104,20 @@ export async function ingestBench(): Promise<void> {
 
     const hubRate = SIGNALS / hubSeconds;
     const copyRate = SIGNALS / copySeconds;
+    const perSignal = (seconds: number) => `${((seconds * 1e6) / SIGNALS).toFixed(0)} us (${(seconds / hubSeconds).toFixed(2)} of a core)`;
+    // What the target leaves each signal: every core of the machine, at a third of COPY's rate.
+    const budget = `target's budget: ${((availableParallelism() * 1e6) / (copyRate / 3)).toFixed(0)} us on ${availableParallelism()} cores, all processes`;
     table(`ingest: ${SIGNALS} signals in batches of ${BATCH}, ${CLIENTS} concurrent publishers (bench/ingest.bench.ts)`, [
       ['publishSignals (validated, committed, correlated, rolled up)', `${hubRate.toFixed(0)} signals/s`, ''],
       ['COPY of the same rows into a copy of the signal table', `${copyRate.toFixed(0)} rows/s`, 'peer'],
       ['ratio hub / COPY', (hubRate / copyRate).toFixed(3), `target >= 0.333: ${verdict(hubRate / copyRate >= 1 / 3)}`],
+      ...(cpu
+        ? ([
+            ['CPU per published signal: hub process', perSignal(cpu.processes), budget],
+            ['CPU per published signal: Postgres processes', perSignal(cpu.postgres), ''],
+          ] as [string, string, string][])
+        : []),
+      ['CPU per published signal: load generator', perSignal((generatorCpu.user + generatorCpu.system) / 1e6), ''],
     ]);
   } finally {
     await hub.stop();
