@@ -143,6 +143,28 @@ describe('correlation into incidents', () => {
     expect(otherService.incident.id).not.toBe(tokyo.incident.id);
   });
 
+  it('keeps every change a join makes: counts and window alone, then severity and label, then a second organisation', async () => {
+    const at = scenarioTime();
+    const detail = `query($id: ID!) { incident(id: $id) { signalCount firstSeen lastSeen severity tlp status orgCount updatedAt } }`;
+    const read = async (id: string) => (await graphqlOk(hub.url, detail, { id }, { token: m.ntt.token })).incident;
+    const peer = { trafficDrop: { dropPercent: 15, peerAsn: 64998 }, tlp: 'GREEN', severity: 'MINOR' };
+    const first = await publish(m.ntt, drop(at, peer));
+    const opened = await read(first.incident.id);
+
+    // Same organisation, same label and severity, a later end: only the count and the window move.
+    await publish(m.ntt, drop(at, { ...peer, observedStart: at(5), observedEnd: at(40) }));
+    const counted = await read(first.incident.id);
+    expect(counted).toMatchObject({ signalCount: 2, firstSeen: opened.firstSeen, lastSeen: at(40), severity: 'MINOR', tlp: 'GREEN', orgCount: 1 });
+    expect(Date.parse(counted.updatedAt)).toBeGreaterThanOrEqual(Date.parse(opened.updatedAt));
+
+    // An earlier start, a higher severity and a stricter label in one signal.
+    await publish(m.ntt, drop(at, { ...peer, observedStart: at(-10), observedEnd: at(10), severity: 'CRITICAL', tlp: 'AMBER' }));
+    expect(await read(first.incident.id)).toMatchObject({ signalCount: 3, firstSeen: at(-10), lastSeen: at(40), severity: 'CRITICAL', tlp: 'AMBER' });
+
+    await publish(m.softbank, drop(at, { ...peer, observedStart: at(1) }));
+    expect(await read(first.incident.id)).toMatchObject({ signalCount: 4, status: 'CROSS_CARRIER', orgCount: 2, severity: 'CRITICAL', tlp: 'AMBER' });
+  });
+
   it('matches resolver failures by region and a shared domain', async () => {
     const at = scenarioTime();
     const resolver = (domains: string[], regions = ['40']) => ({

@@ -43,6 +43,8 @@ const LATEST_PUBLICATION = new Date(8.64e15);
 /** The incidents one batch may join and what it has done so far, so that its later signals see its earlier ones. */
 class BatchState {
   readonly incidents = new Map<string, StoredIncident>();
+  /** Each candidate as read (joins replace its fields, never change them in place), so that saving writes only what changed. */
+  readonly asRead = new Map<string, StoredIncident>();
   readonly created = new Set<string>();
   readonly newKeys: { incidentId: string; key: string }[] = [];
   readonly newPrefixes: { incidentId: string; prefix: string }[] = [];
@@ -56,6 +58,7 @@ class BatchState {
   constructor(candidates: CandidateIncident[]) {
     for (const { incident, keys, prefixes } of candidates) {
       this.incidents.set(incident.id, incident);
+      this.asRead.set(incident.id, { ...incident });
       for (const key of keys) ownersOf(this.keyOwners, key).add(incident.id);
       for (const prefix of prefixes) ownersOf(this.storedOverlaps, prefix).add(incident.id);
     }
@@ -164,7 +167,11 @@ export class CorrelationService {
       batch.offer(incident.id, terms);
       incidentOf.set(signal.id, incident.id);
     }
-    const saves = this.store.saveStatements([...touched.values()], (id) => batch.created.has(id));
+    const saves = this.store.saveStatements(
+      [...touched.values()],
+      (id) => batch.created.has(id),
+      (id) => batch.asRead.get(id),
+    );
     const statements = [
       ...saves,
       ...[this.store.keysStatement(batch.newKeys), this.store.prefixesStatement(batch.newPrefixes), this.store.eventsStatement(batch.events)].filter(
