@@ -38,10 +38,10 @@ export type PendingSignal = Omit<StoredSignal, 'sequence'>;
 /** A signal before its transaction: nor its publication time (the transaction's timestamp). */
 export type UnpublishedSignal = Omit<PendingSignal, 'publishedAt'>;
 
-/** Select list producing the raw row shape that `toStoredSignal` reads. */
+/** Select list producing the raw row shape that `toStoredSignal` reads; arrays as JSON, as in INCIDENT_COLUMNS. */
 export const SIGNAL_COLUMNS = `s.id, s.sequence::text AS sequence, s.org_id, s.source_ref, s.kind, s.severity, s.tlp,
-  s.recipient_org_ids, s.audience, s.observed_start, s.observed_end, s.regions, s.service, s.details,
-  s.text_raw, s.text_scrubbed, s.published_at, s.incident_id`;
+  to_json(s.recipient_org_ids) AS recipient_org_ids, to_json(s.audience) AS audience, s.observed_start, s.observed_end,
+  to_json(s.regions) AS regions, s.service, s.details, s.text_raw, s.text_scrubbed, s.published_at, s.incident_id`;
 
 export interface SignalRow {
   id: string;
