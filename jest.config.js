@@ -5,7 +5,7 @@
  */
 export default {
   rootDir: 'dist',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/bench'],
   testMatch: ['**/*.spec.js', '**/test/**/*.test.js'],
   testPathIgnorePatterns: ['/node_modules/'],
   globalSetup: '<rootDir>/test/support/global-setup.js',

@@ -6,6 +6,7 @@ import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
 import { Disclosure, disclosureFor } from '@kessetsu/auth';
 import { envNumber, ForkedHub, percentile, postJson, viewerOf } from './bench-hub.js';
 import type { BenchMember, BenchMemberSpec } from './bench-members.js';
+import { DeliveryLedger } from './delivery-ledger.js';
 import { Subscriber, openSubscriber, openSubscribers } from './live-clients.js';
 
 export const RATE = envNumber('BENCH_RATE', 200);
@@ -82,10 +83,10 @@ function latencyFigures(samples: number[], undelivered: number) {
 
 /**
  * Waits up to DRAIN_MS for the expected deliveries, closes the subscribers, and returns how
- * many distinct ones arrived (`counted` picks which of a subscriber's messages count).
+ * many distinct ones arrived (`counts` picks which signals count).
  */
-async function drain(seen: Set<string>[], expected: number, subscribers: Subscriber[], counted = (ids: Set<string>) => ids.size): Promise<number> {
-  const received = () => seen.reduce((sum, ids) => sum + counted(ids), 0);
+async function drain(ledger: DeliveryLedger, expected: number, subscribers: Subscriber[], counts?: (id: string) => boolean): Promise<number> {
+  const received = () => (counts ? ledger.totalOf(counts) : ledger.total());
   const ends = Date.now() + DRAIN_MS;
   while (Date.now() < ends && received() < expected) await new Promise((resolve) => setTimeout(resolve, 200));
   for (const subscriber of subscribers) subscriber.close();
@@ -133,7 +134,7 @@ async function paced(total: number, rate: number, publish: (n: number) => Promis
 export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], count: number): Promise<FanoutFigures> {
   const published = new Map<string, Published>();
   const early: { subscriber: number; signal: any; at: number }[] = [];
-  const seen: Set<string>[] = Array.from({ length: count }, () => new Set());
+  const ledger = new DeliveryLedger(count);
   const latencies: number[] = [];
   const errors: string[] = [];
   let duplicates = 0;
@@ -171,11 +172,10 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
     }
     delivered += 1;
     cursors[subscriber] = payload.data.signalPublished.cursor;
-    if (seen[subscriber].has(signal.id)) {
+    if (!ledger.record(subscriber, signal.id)) {
       duplicates += 1;
       return;
     }
-    seen[subscriber].add(signal.id);
     account(subscriber, signal, at);
   };
 
@@ -226,7 +226,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
     return expected;
   });
   const expected = expectedPer.reduce((sum, value) => sum + value, 0);
-  const received = await drain(seen, expected, subscribers);
+  const received = await drain(ledger, expected, subscribers);
   return {
     subscribers: count,
     published: published.size,
@@ -276,7 +276,7 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
   try {
     const acked = new Map<string, number>();
     const early: { id: string; at: number }[] = [];
-    const seen: Set<string>[] = Array.from({ length: count }, () => new Set());
+    const ledger = new DeliveryLedger(count);
     const latencies: number[] = [];
     const errors: string[] = [];
     let duplicates = 0;
@@ -288,11 +288,10 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
         return;
       }
       delivered += 1;
-      if (seen[subscriber].has(id)) {
+      if (!ledger.record(subscriber, id)) {
         duplicates += 1;
         return;
       }
-      seen[subscriber].add(id);
       const ackedAt = acked.get(id);
       if (ackedAt === undefined) early.push({ id, at });
       else latencies.push(Math.max(0, at - ackedAt));
@@ -319,11 +318,7 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
     const answered = new Set(acked.keys());
     for (const entry of early.splice(0)) if (answered.has(entry.id)) latencies.push(Math.max(0, entry.at - acked.get(entry.id)!));
     const expected = count * answered.size;
-    const received = await drain(seen, expected, subscribers, (ids) => {
-      let counted = 0;
-      for (const id of ids) if (answered.has(id)) counted += 1;
-      return counted;
-    });
+    const received = await drain(ledger, expected, subscribers, (id) => answered.has(id));
     return {
       subscribers: count,
       published: answered.size,
