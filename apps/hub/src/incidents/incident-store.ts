@@ -125,8 +125,8 @@ export class IncidentStore {
    * Open incidents, within the widened bounds of a batch's windows, that offer one of
    * the batch's probes or hold a prefix overlapping one of its prefixes: one query per
    * batch, its rows as one JSON document for `toCandidates` (against rows with JSON
-   * arrays, the hub spent 78-79 instead of 82-86 us of CPU per ingested signal, for about
-   * 3 ms more of Postgres's time per 940 candidates). Each comes with the probes it
+   * arrays, the hub spent 78-79 instead of 82-86 us of CPU per ingested signal, for 3.5-4
+   * ms more of Postgres's time per 940 candidates). Each comes with the probes it
    * offers and the positions of the prefixes it overlaps. Only open incidents' keys and prefixes are
    * searched (`setOpen`), so the cost follows what is open, not the history. Each incident
    * hit is read by one primary-key probe: joined by hash, the planner scanned the whole
