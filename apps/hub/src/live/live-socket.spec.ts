@@ -40,7 +40,9 @@ describe('LiveSocket', () => {
   };
 
   const messages = Array.from({ length: 20 }, (_, i) => `event ${i}`);
-  const parts = (text: string): [Buffer] => [Buffer.from(text)];
+  const empty = Buffer.alloc(0);
+  /** Sends one message of the given text (prefix and suffix empty). */
+  const sendText = (live: LiveSocket, text: string) => live.send(empty, [Buffer.from(text)], empty);
 
   it('writes once per message through ws alone, as graphql-ws sends (the cost it removes)', async () => {
     for (const message of messages) await new Promise<void>((resolve, reject) => serverSide.send(message, (error) => (error ? reject(error) : resolve())));
@@ -48,29 +50,34 @@ describe('LiveSocket', () => {
     expect(writes).toBe(messages.length);
   });
 
-  it('lets the messages of one tick leave in one write, in order', async () => {
+  it('lets the messages of one tick leave in one write, in order, whether sent one by one or together', async () => {
     const live = new LiveSocket(serverSide);
-    for (const message of messages) expect(live.send(parts(message))).toBeUndefined();
+    for (const message of messages.slice(0, 10)) expect(sendText(live, message)).toBeUndefined();
+    expect(live.send(Buffer.from('<'), messages.slice(10).map((message) => Buffer.from(message)), Buffer.from('>'))).toBeUndefined();
     await arrived(messages.length);
-    expect(received).toEqual(messages);
+    expect(received).toEqual([...messages.slice(0, 10), ...messages.slice(10).map((message) => `<${message}>`)]);
     expect(writes).toBe(1);
   });
 
-  it('frames messages of every length class and UTF-8 text, made of parts, as ws would receive them', async () => {
+  it('frames messages of every length class and UTF-8 text, between a prefix and a suffix, as ws would receive them', async () => {
     const live = new LiveSocket(serverSide);
     // Header lengths change at 126 and 65,536 bytes; 東京 is 6 bytes in 2 characters.
-    const texts = [125, 126, 65_535, 65_536, 70_000].map((bytes) => 'x'.repeat(bytes - 8) + '"東京"');
-    for (const text of texts) await live.send([Buffer.from(text.slice(0, 3)), Buffer.from(text.slice(3))]);
-    await arrived(texts.length);
-    expect(received.map((text) => Buffer.byteLength(text))).toEqual([125, 126, 65_535, 65_536, 70_000]);
-    expect(received).toEqual(texts);
+    const lengths = [125, 126, 65_535, 65_536, 70_000];
+    const bodies = lengths.map((bytes) => 'x'.repeat(bytes - 12) + '"東京"');
+    const expected = bodies.map((body) => `東${body}}`);
+    // One by one, then all in one send: each message's end joined to the next one's header.
+    for (const body of bodies) await live.send(Buffer.from('東'), [Buffer.from(body)], Buffer.from('}'));
+    await live.send(Buffer.from('東'), bodies.map((body) => Buffer.from(body)), Buffer.from('}'));
+    await arrived(2 * bodies.length);
+    expect(received.map((text) => Buffer.byteLength(text))).toEqual([...lengths, ...lengths]);
+    expect(received).toEqual([...expected, ...expected]);
   });
 
   it('keeps its messages in order with what ws itself sends on the connection', async () => {
     const live = new LiveSocket(serverSide);
-    live.send(parts('first'));
+    sendText(live, 'first');
     serverSide.send('from ws');
-    live.send(parts('last'));
+    sendText(live, 'last');
     await arrived(3);
     expect(received).toEqual(['first', 'from ws', 'last']);
   });
@@ -90,10 +97,11 @@ describe('LiveSocket', () => {
   it('asks the sender to wait once the socket holds UNSENT_HIGH_WATER unsent bytes', async () => {
     const live = new LiveSocket(serverSide);
     const large = 'x'.repeat(UNSENT_HIGH_WATER * 0.6);
-    expect(live.send(parts(large))).toBeUndefined();
-    expect(live.send(parts(large))).toBeUndefined();
+    expect(sendText(live, large)).toBeUndefined();
+    expect(sendText(live, large)).toBeUndefined();
     // Both are held until the end of this tick: the third finds more than the limit unsent.
-    const third = live.send(parts(large));
+    expect(live.unsent).toBeGreaterThanOrEqual(UNSENT_HIGH_WATER);
+    const third = sendText(live, large);
     expect(third).toBeInstanceOf(Promise);
     expect(serverSide.bufferedAmount).toBeGreaterThanOrEqual(UNSENT_HIGH_WATER);
     await third;
@@ -104,7 +112,7 @@ describe('LiveSocket', () => {
   it('drops what is sent after the socket closed', async () => {
     const live = new LiveSocket(serverSide);
     serverSide.close();
-    expect(live.send(parts('late'))).toBeUndefined();
+    expect(sendText(live, 'late')).toBeUndefined();
     await new Promise((resolve) => client.once('close', resolve));
     expect(received).toEqual([]);
   });

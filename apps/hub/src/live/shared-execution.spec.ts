@@ -2,7 +2,7 @@ import { ExecutionResult, buildSchema, parse } from 'graphql';
 import { OrgKind, UserRole } from '@kessetsu/schema';
 import type { Viewer } from '@kessetsu/auth';
 import { closableIterator } from './closable-iterator.js';
-import type { LiveSocket } from './live-socket.js';
+import { type LiveSocket, UNSENT_HIGH_WATER } from './live-socket.js';
 import { sharedExecutionSubscribe } from './shared-execution.js';
 
 const schema = buildSchema(`
@@ -22,19 +22,26 @@ const viewer = (orgId: string): Viewer => ({
   expiresAt: null,
 });
 
-/** Records what a subscription sends, as its LiveSocket would write it; `wait` makes each send ask the sender to wait. */
-function recordingSocket(wait = false) {
+/**
+ * Records what a subscription sends, as its LiveSocket would write it, and how many messages
+ * each send carried; `wait` makes each send ask the sender to wait; `unsent` is what the
+ * socket reports it still holds.
+ */
+function recordingSocket(wait = false, unsent = 0) {
   const sent: string[] = [];
+  const sends: number[] = [];
   let waits = 0;
   const socket = {
-    send: (parts: Buffer[]) => {
-      sent.push(Buffer.concat(parts).toString('utf8'));
+    unsent,
+    send: (prefix: Buffer, payloads: readonly Buffer[], suffix: Buffer) => {
+      for (const payload of payloads) sent.push(Buffer.concat([prefix, payload, suffix]).toString('utf8'));
+      sends.push(payloads.length);
       if (!wait) return undefined;
       waits += 1;
       return new Promise<void>((resolve) => setTimeout(resolve, 1));
     },
   } as unknown as LiveSocket;
-  return { socket, sent, waits: () => waits };
+  return { socket, sent, sends, waits: () => waits };
 }
 
 interface Start {
@@ -141,6 +148,28 @@ describe('sharedExecutionSubscribe', () => {
     expect(await (iterator as AsyncIterableIterator<ExecutionResult>).next()).toEqual({ value: undefined, done: true });
     expect(sent.map((text) => JSON.parse(text).payload.data.tick.n)).toEqual([1, 2, 3, 4]);
     expect(calls).toEqual(['poll', 'poll', 'poll', 'poll', 'next', 'poll', 'next']);
+  });
+
+  it('sends what a source has ready in one send, unless the socket already holds as much as it may', async () => {
+    const readySource = () => {
+      const ready = [1, 2, 3, 4];
+      const take = () => {
+        const n = ready.shift();
+        return n === undefined ? undefined : { value: { tick: { n } }, done: false };
+      };
+      return closableIterator<object>(
+        async () => take() ?? { value: undefined, done: true },
+        () => ({ value: undefined, done: true }),
+        take,
+      );
+    };
+    const idle = recordingSocket();
+    await (await start({ socket: idle.socket, query: 'subscription { tick { n } }', tick: readySource }) as AsyncIterableIterator<ExecutionResult>).next();
+    expect(idle.sends).toEqual([4]);
+    const full = recordingSocket(false, UNSENT_HIGH_WATER);
+    await (await start({ socket: full.socket, query: 'subscription { tick { n } }', tick: readySource }) as AsyncIterableIterator<ExecutionResult>).next();
+    expect(full.sends).toEqual([1, 1, 1, 1]);
+    expect(full.sent.map((text) => JSON.parse(text).payload.data.tick.n)).toEqual([1, 2, 3, 4]);
   });
 
   it('sends nothing for an event still executing when the subscription is stopped', async () => {

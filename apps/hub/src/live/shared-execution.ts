@@ -1,7 +1,7 @@
 import { ExecutionArgs, ExecutionResult, GraphQLError, createSourceEventStream, execute, print } from 'graphql';
 import { Viewer, visibilityClass } from '@kessetsu/auth';
 import { PollableIterator, closableIterator } from './closable-iterator.js';
-import type { LiveSocket } from './live-socket.js';
+import { type LiveSocket, UNSENT_HIGH_WATER } from './live-socket.js';
 
 const MESSAGE_END = Buffer.from('}');
 
@@ -64,16 +64,33 @@ export function sharedExecutionSubscribe(): (args: ExecutionArgs) => Promise<Asy
     const messagePrefix = Buffer.from(`{"id":${JSON.stringify(live.subscriptionId)},"type":"next","payload":`);
     /** Set when graphql-ws stops the subscription: nothing may follow its `complete`. */
     let stopped = false;
+    /** Payloads ready to send, reused from one send to the next. */
+    const ready: Buffer[] = [];
     const deliverAll = async (): Promise<IteratorResult<ExecutionResult>> => {
+      let next = source.poll?.();
       for (;;) {
-        // A backlog is sent without a promise per event when the feed can hand it over at once.
-        const next = source.poll?.() ?? (await source.next());
-        if (next.done || stopped) return { value: undefined, done: true };
-        let payload = payloadFor(next.value);
-        if (payload instanceof Promise) payload = await payload;
+        next ??= await source.next();
+        // A backlog the feed hands over at once leaves in one send, without a promise per
+        // event, up to what the socket may hold unsent (so that a subscriber who cannot keep
+        // up still fills its own bounded queue, as it would one message at a time).
+        let unsent = live.socket.unsent;
+        while (next !== undefined && !next.done && !stopped) {
+          let payload = payloadFor(next.value);
+          if (payload instanceof Promise) payload = await payload;
+          if (stopped) break;
+          ready.push(payload);
+          unsent += payload.length;
+          next = unsent < UNSENT_HIGH_WATER ? source.poll?.() : undefined;
+        }
         if (stopped) return { value: undefined, done: true };
-        const full = live.socket.send([messagePrefix, payload, MESSAGE_END]);
-        if (full) await full;
+        const full = ready.length > 0 ? live.socket.send(messagePrefix, ready, MESSAGE_END) : undefined;
+        ready.length = 0;
+        if (next?.done) return { value: undefined, done: true };
+        // Only a wait lets more events arrive before the next look.
+        if (full) {
+          await full;
+          next = source.poll?.();
+        }
       }
     };
     let delivery: Promise<IteratorResult<ExecutionResult>> | null = null;

@@ -7,19 +7,19 @@ export function frameHeaderLength(length: number): number {
 }
 
 /**
- * Writes the header of a whole (final) frame at the start of `target`. A client's frames are
+ * Writes the header of a whole (final) frame into `target` at `offset`. A client's frames are
  * `masked`: its 4-byte masking key follows the header and is the caller's to write.
  */
-export function writeFrameHeader(target: Buffer, opcode: number, length: number, masked = false): void {
+export function writeFrameHeader(target: Buffer, opcode: number, length: number, masked = false, offset = 0): void {
   const mask = masked ? 0x80 : 0;
-  target[0] = 0x80 | opcode;
+  target[offset] = 0x80 | opcode;
   if (length < 126) {
-    target[1] = mask | length;
+    target[offset + 1] = mask | length;
   } else if (length < 65_536) {
-    target[1] = mask | 126;
-    target.writeUInt16BE(length, 2);
+    target[offset + 1] = mask | 126;
+    target.writeUInt16BE(length, offset + 2);
   } else {
-    target[1] = mask | 127;
-    target.writeBigUInt64BE(BigInt(length), 2);
+    target[offset + 1] = mask | 127;
+    target.writeBigUInt64BE(BigInt(length), offset + 2);
   }
 }
