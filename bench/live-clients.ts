@@ -59,17 +59,17 @@ function sampleKey(bytes: Buffer): number {
  */
 function parseMessage(bytes: Buffer): any {
   const key = sampleKey(bytes);
-  const bucket = parsedByKey.get(key);
+  let bucket = parsedByKey.get(key);
   if (bucket) for (const entry of bucket) if (entry.bytes.equals(bytes)) return entry.message;
   if (parsedCount >= MAX_PARSED_MESSAGES) {
     parsedByKey.clear();
     parsedCount = 0;
+    bucket = undefined;
   }
+  if (!bucket) parsedByKey.set(key, (bucket = []));
   // A copy: the frame is a view of the socket's chunk, which it would otherwise keep alive.
   const entry = { bytes: Buffer.from(bytes), message: JSON.parse(bytes.toString('utf8')) };
-  const entries = parsedByKey.get(key);
-  if (entries) entries.push(entry);
-  else parsedByKey.set(key, [entry]);
+  bucket.push(entry);
   parsedCount += 1;
   return entry.message;
 }

@@ -126,9 +126,9 @@ export class IncidentStore {
    * the batch's probes or hold a prefix overlapping one of its prefixes: one query per
    * batch, its rows as one JSON document for `toCandidates` (against rows with JSON
    * arrays, the hub spent 78-79 instead of 82-86 us of CPU per ingested signal, for 3.5-4
-   * ms more of Postgres's time per 940 candidates). Each comes with the probes it
-   * offers and the positions of the prefixes it overlaps. Only open incidents' keys and prefixes are
-   * searched (`setOpen`), so the cost follows what is open, not the history. Each incident
+   * ms more of Postgres's time per 940 candidates). Each comes with the probes it offers
+   * and the positions of the prefixes it overlaps. Only open incidents' keys and prefixes
+   * are searched (`setOpen`), so the cost follows what is open, not the history. Each incident
    * hit is read by one primary-key probe: joined by hash, the planner scanned the whole
    * incident table (dead versions of every update included) for a publish matching one
    * incident, 2.3 ms under the lock.

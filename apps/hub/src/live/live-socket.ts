@@ -14,12 +14,12 @@ export const UNSENT_HIGH_WATER = 64 * 1024;
  * `next` messages (see sharedExecutionSubscribe). Messages arrive as payloads shared by
  * every subscriber of a class, between the subscription's own prefix and suffix, and each
  * leaves as one WebSocket frame written straight to the TCP socket: the frame header joined
- * to the prefix (and to the end of the message before it), the payload written as it is, so
- * the shared payload is neither copied nor encoded per subscriber (ws would measure and encode the text again
- * for each; a copy into one buffer per message cost an 8 KB pool slab every ten messages,
- * 15% of the hub's busy time at 5,000 subscribers). Every message sent in one tick leaves
- * in one write: the socket is corked until the end of the tick, so a subscriber behind by
- * several events gets them in one system call instead of one each.
+ * to the prefix (and to the end of the message before it), the payload written as it is,
+ * so the shared payload is neither copied nor encoded per subscriber (ws would measure and
+ * encode the text again for each; a copy into one buffer per message cost an 8 KB pool
+ * slab every ten messages, 15% of the hub's busy time at 5,000 subscribers). Every message
+ * sent in one tick leaves in one write: the socket is corked until the end of the tick, so
+ * a subscriber behind by several events gets them in one system call instead of one each.
  *
  * Writing beside ws is sound because ws writes its own frames (graphql-ws' `complete`,
  * errors, pings, close) synchronously to the same socket as long as no extension such as
