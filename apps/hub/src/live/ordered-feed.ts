@@ -46,9 +46,11 @@ export interface OrderedFeedOptions {
   maxBacklog: number;
 }
 
+/** A record's event for one audience, shared by its subscribers' queues (nobody changes it). */
 interface Entry<TEvent> {
   position: bigint;
-  event: TEvent;
+  /** What the subscriber's iterator hands over, made once rather than once per subscriber. */
+  result: IteratorYieldResult<TEvent>;
 }
 
 interface Subscriber<TEvent, TFilter> {
@@ -156,7 +158,7 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
     const passes = (entry: Entry<TEvent>): IteratorResult<TEvent> | undefined => {
       if (entry.position <= position) return undefined;
       position = entry.position;
-      return { value: entry.event, done: false };
+      return entry.result;
     };
 
     return closableIterator(
@@ -233,17 +235,18 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
     for (const record of records) {
       const position = this.source.positionOf(record);
       const shaped = new Map<string, TEvent>();
-      const decided = new Map<string, TEvent | null>();
+      const decided = new Map<string, Entry<TEvent> | null>();
       const read = this.source.readRecord(record);
       const audited = isAuditedRead(read.tlp);
       for (const subscriber of this.subscribers) {
-        let event = decided.get(subscriber.audienceKey);
-        if (event === undefined) {
-          event = this.source.eventFor(subscriber.viewer, subscriber.filter, record, shaped);
-          decided.set(subscriber.audienceKey, event);
+        let entry = decided.get(subscriber.audienceKey);
+        if (entry === undefined) {
+          const event = this.source.eventFor(subscriber.viewer, subscriber.filter, record, shaped);
+          entry = event ? { position, result: { value: event, done: false } } : null;
+          decided.set(subscriber.audienceKey, entry);
         }
-        if (!event) continue;
-        subscriber.queue.push({ position, event });
+        if (!entry) continue;
+        subscriber.queue.push(entry);
         if (audited) this.options.audit.recordLiveRead(this.source.auditTarget, subscriber.viewer, read);
       }
       this.highWater = position;
