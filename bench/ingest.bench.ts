@@ -61,7 +61,7 @@ export async function ingestBench(): Promise<void> {
     await Promise.all(publishers.map((member) => publisher(member.token)));
     const hubSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const generatorCpu = process.cpuUsage(generatorBefore);
-    const cpu = cpuSpent(cpuBefore, cpuSnapshot([hub.pid]), [hub.pid]);
+    const cpu = cpuSpent(cpuBefore, cpuSnapshot([hub.pid]));
 
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();

@@ -6,8 +6,10 @@ import { readFileSync, readdirSync } from 'node:fs';
  * which side of a throughput bench is short of cores. Null where /proc is not there.
  */
 export interface CpuSnapshot {
-  /** Seconds of user + system time, by process id. */
-  byPid: Map<number, number>;
+  /** Seconds of user + system time of the processes asked for, by process id. */
+  processes: Map<number, number>;
+  /** The same for every Postgres process. */
+  postgres: Map<number, number>;
 }
 
 let ticksPerSecond: number | undefined;
@@ -47,28 +49,33 @@ function postgresPids(): number[] {
   }
 }
 
+function secondsByPid(pids: number[]): Map<number, number> {
+  const seconds = new Map<number, number>();
+  for (const pid of pids) {
+    const spent = processSeconds(pid);
+    if (spent !== null) seconds.set(pid, spent);
+  }
+  return seconds;
+}
+
 /** The given processes' CPU seconds now, and those of every Postgres process. */
 export function cpuSnapshot(pids: number[]): CpuSnapshot | null {
-  const byPid = new Map<number, number>();
-  for (const pid of [...pids, ...postgresPids()]) {
-    const seconds = processSeconds(pid);
-    if (seconds !== null) byPid.set(pid, seconds);
-  }
-  return byPid.size === 0 ? null : { byPid };
+  const snapshot = { processes: secondsByPid(pids), postgres: secondsByPid(postgresPids()) };
+  return snapshot.processes.size + snapshot.postgres.size === 0 ? null : snapshot;
+}
+
+/** Seconds spent since `before` by the processes in `after` (one that started in between counts whole). */
+function spentSince(before: Map<number, number>, after: Map<number, number>): number {
+  let spent = 0;
+  for (const [pid, seconds] of after) spent += seconds - (before.get(pid) ?? 0);
+  return spent;
 }
 
 /**
- * CPU seconds spent between two snapshots by `pids`, and by the Postgres processes
- * (those that ended in between are not counted: the pool's backends live throughout).
+ * CPU seconds spent between two snapshots by the processes asked for, and by the Postgres
+ * processes (those that ended in between are not counted: the pool's backends live throughout).
  */
-export function cpuSpent(before: CpuSnapshot | null, after: CpuSnapshot | null, pids: number[]): { processes: number; postgres: number } | null {
+export function cpuSpent(before: CpuSnapshot | null, after: CpuSnapshot | null): { processes: number; postgres: number } | null {
   if (!before || !after) return null;
-  let processes = 0;
-  let postgres = 0;
-  for (const [pid, seconds] of after.byPid) {
-    const spent = seconds - (before.byPid.get(pid) ?? 0);
-    if (pids.includes(pid)) processes += spent;
-    else postgres += spent;
-  }
-  return { processes, postgres };
+  return { processes: spentSince(before.processes, after.processes), postgres: spentSince(before.postgres, after.postgres) };
 }

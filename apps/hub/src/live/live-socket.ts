@@ -65,18 +65,17 @@ export class LiveSocket {
     // Past the high-water mark the caller waits until the last message has left.
     let left: (() => void) | undefined;
     const sent = this.tcp.writableLength >= UNSENT_HIGH_WATER ? new Promise<void>((resolve) => (left = resolve)) : undefined;
-    let previousEnd: Buffer | null = null;
-    for (const payload of payloads) {
-      const length = prefix.length + payload.length + suffix.length;
-      const start = previousEnd === null ? 0 : previousEnd.length;
+    for (let i = 0; i < payloads.length; i += 1) {
+      const length = prefix.length + payloads[i].length + suffix.length;
+      // Every message but the first starts with the suffix of the one before it.
+      const start = i === 0 ? 0 : suffix.length;
       const headerLength = frameHeaderLength(length);
       const head = Buffer.allocUnsafe(start + headerLength + prefix.length);
-      if (previousEnd !== null) previousEnd.copy(head);
+      if (start > 0) suffix.copy(head);
       writeFrameHeader(head, Opcode.TEXT, length, false, start);
       prefix.copy(head, start + headerLength);
       this.tcp.write(head);
-      this.tcp.write(payload);
-      previousEnd = suffix;
+      this.tcp.write(payloads[i]);
     }
     this.tcp.write(suffix, left);
     return sent;
