@@ -9,17 +9,29 @@ import { Opcode, frameHeaderLength, writeFrameHeader } from './websocket-frame.j
  */
 export const UNSENT_HIGH_WATER = 64 * 1024;
 
+/** Room for what one send frames: a backlog up to the high-water mark plus its last message. */
+const FRAMING_BYTES = 2 * UNSENT_HIGH_WATER;
+
+/**
+ * Where every LiveSocket frames its messages before writing them. Node writes a buffer to a
+ * socket with nothing unsent at once, and is done with it when `write` returns; only a write
+ * the kernel does not take whole keeps referring to it, and then the next send frames into a
+ * new one (see LiveSocket.send).
+ */
+let framing = Buffer.allocUnsafeSlow(FRAMING_BYTES);
+
 /**
  * The hub's side of one graphql-ws connection, through which the live feeds send their
  * `next` messages (see sharedExecutionSubscribe). Messages arrive as payloads shared by
- * every subscriber of a class, between the subscription's own prefix and suffix, and each
- * leaves as one WebSocket frame written straight to the TCP socket: the frame header joined
- * to the prefix (and to the end of the message before it), the payload written as it is,
- * so the shared payload is neither copied nor encoded per subscriber (ws would measure and
- * encode the text again for each; a copy into one buffer per message cost an 8 KB pool
- * slab every ten messages, 15% of the hub's busy time at 5,000 subscribers). Every message
- * sent in one tick leaves in one write: the socket is corked until the end of the tick, so
- * a subscriber behind by several events gets them in one system call instead of one each.
+ * every subscriber of a class, between the subscription's own prefix and suffix; one send
+ * frames them all, back to back, into one buffer and writes it straight to the TCP socket
+ * in one write, a system call per subscriber and round however many events it carries.
+ *
+ * Copying the shared payload costs less than not copying it: written as separate parts of
+ * a corked socket, every part was an entry of Node's write queue and an iovec of `writev`
+ * (a subscriber behind by 20 events made 60 of each), and those entries, header buffers and
+ * the `writev` call were a third of the hub's busy time at 5,000 subscribers. ws would
+ * measure, encode and copy the text again for every subscriber.
  *
  * Writing beside ws is sound because ws writes its own frames (graphql-ws' `complete`,
  * errors, pings, close) synchronously to the same socket as long as no extension such as
@@ -29,11 +41,6 @@ export const UNSENT_HIGH_WATER = 64 * 1024;
 export class LiveSocket {
   // ws keeps its TCP socket in `_socket`.
   private readonly tcp: Socket;
-  private corked = false;
-  private readonly uncork = () => {
-    this.corked = false;
-    this.tcp.uncork();
-  };
 
   constructor(private readonly webSocket: WebSocket) {
     if (webSocket.extensions !== '') throw new Error(`LiveSocket writes plain frames; the connection negotiated "${webSocket.extensions}"`);
@@ -47,37 +54,36 @@ export class LiveSocket {
 
   /**
    * Sends one text message per payload, each the payload between `prefix` and `suffix`
-   * (UTF-8). Returns a promise, to be awaited before sending more, when the socket already
-   * holds UNSENT_HIGH_WATER unsent bytes; otherwise nothing. A socket that is closing or
-   * closed takes nothing (graphql-ws ends its subscriptions).
-   *
-   * Two writes a message: its header and prefix, joined to the end of the message before it,
-   * then its payload as it is; the last suffix goes alone. Node keeps an entry for every
-   * corked write, and at 5,000 subscribers those entries were a fifth of the hub's allocations.
+   * (UTF-8), in one write. Returns a promise, to be awaited before sending more, when the
+   * socket already holds UNSENT_HIGH_WATER unsent bytes; otherwise nothing. A socket that
+   * is closing or closed takes nothing (graphql-ws ends its subscriptions).
    */
   send(prefix: Buffer, payloads: readonly Buffer[], suffix: Buffer): Promise<void> | undefined {
     if (this.webSocket.readyState !== this.webSocket.OPEN || payloads.length === 0) return undefined;
-    if (!this.corked) {
-      this.corked = true;
-      this.tcp.cork();
-      process.nextTick(this.uncork);
+    let bytes = 0;
+    for (const payload of payloads) {
+      const length = prefix.length + payload.length + suffix.length;
+      bytes += frameHeaderLength(length) + length;
     }
-    // Past the high-water mark the caller waits until the last message has left.
+    // A socket still holding unsent bytes queues the write, buffer and all: it gets a buffer of its own.
+    const queued = this.tcp.writableLength > 0;
+    const shared = !queued && bytes <= framing.length;
+    const frames = shared ? framing : Buffer.allocUnsafe(bytes);
+    let offset = 0;
+    for (const payload of payloads) {
+      const length = prefix.length + payload.length + suffix.length;
+      writeFrameHeader(frames, Opcode.TEXT, length, false, offset);
+      offset += frameHeaderLength(length);
+      frames.set(prefix, offset);
+      frames.set(payload, (offset += prefix.length));
+      frames.set(suffix, (offset += payload.length));
+      offset += suffix.length;
+    }
+    // Past the high-water mark the caller waits until these messages have left.
     let left: (() => void) | undefined;
-    const sent = this.tcp.writableLength >= UNSENT_HIGH_WATER ? new Promise<void>((resolve) => (left = resolve)) : undefined;
-    for (let i = 0; i < payloads.length; i += 1) {
-      const length = prefix.length + payloads[i].length + suffix.length;
-      // Every message but the first starts with the suffix of the one before it.
-      const start = i === 0 ? 0 : suffix.length;
-      const headerLength = frameHeaderLength(length);
-      const head = Buffer.allocUnsafe(start + headerLength + prefix.length);
-      if (start > 0) suffix.copy(head);
-      writeFrameHeader(head, Opcode.TEXT, length, false, start);
-      prefix.copy(head, start + headerLength);
-      this.tcp.write(head);
-      this.tcp.write(payloads[i]);
-    }
-    this.tcp.write(suffix, left);
+    const sent = queued && this.tcp.writableLength >= UNSENT_HIGH_WATER ? new Promise<void>((resolve) => (left = resolve)) : undefined;
+    this.tcp.write(shared ? frames.subarray(0, bytes) : frames, left);
+    if (shared && this.tcp.writableLength > 0) framing = Buffer.allocUnsafeSlow(FRAMING_BYTES);
     return sent;
   }
 }
