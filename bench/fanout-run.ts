@@ -48,6 +48,8 @@ export interface FanoutFigures {
   p50: number;
   p95: number;
   p99: number;
+  /** From sending the publish to receipt: what the subscriber waits in all, queueing for an answer included. */
+  sentToReceipt: { p50: number; p99: number };
   publishFailures: number;
   /** p99 of this load generator's own event-loop delay while publishing: a receipt is timed only when its turn comes. */
   generatorDelayP99: number;
@@ -57,6 +59,7 @@ interface Published {
   tlp: TlpLabel;
   publisherOrgId: string;
   recipientOrgIds: string[];
+  sentAt: number;
   ackedAt: number;
 }
 
@@ -79,6 +82,12 @@ function signalInput(run: string, n: number, tlp: TlpLabel, redRecipient: string
 function latencyFigures(samples: number[], undelivered: number) {
   const sorted = [...samples.sort((a, b) => a - b), ...Array<number>(Math.max(0, undelivered)).fill(Number.POSITIVE_INFINITY)];
   return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99) };
+}
+
+/** The fanout figures of both latencies (publish-ack and publish sent to receipt). */
+function fanoutLatencies(fromAck: number[], fromSend: number[], undelivered: number) {
+  const sent = latencyFigures(fromSend, undelivered);
+  return { ...latencyFigures(fromAck, undelivered), sentToReceipt: { p50: sent.p50, p99: sent.p99 } };
 }
 
 /**
@@ -136,6 +145,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
   const early: { subscriber: number; signal: any; at: number }[] = [];
   const ledger = new DeliveryLedger(count);
   const latencies: number[] = [];
+  const sentLatencies: number[] = [];
   const errors: string[] = [];
   let duplicates = 0;
   let misrouted = 0;
@@ -163,6 +173,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
     if (!disclosure) misrouted += 1;
     else if (!disclosure.identity && (signal.sourceRef !== null || signal.publisher.organization !== null || /06-1234-5678/.test(signal.text))) overDisclosed += 1;
     latencies.push(Math.max(0, at - record.ackedAt));
+    sentLatencies.push(at - record.sentAt);
   };
   const receive = (subscriber: number) => (payload: any, at: number) => {
     const signal = payload?.data?.signalPublished?.signal;
@@ -204,6 +215,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
   const publishing = await paced(total, RATE, async (n) => {
     const publisher = publishers[n % publishers.length];
     const tlp = LABELS[n % LABELS.length];
+    const sentAt = performance.now();
     const body = await postJson(
       `${hubs[0].url}/graphql`,
       { query: PUBLISH, variables: { signals: [signalInput(run, n, tlp, redRecipient)] } },
@@ -215,7 +227,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
       publishFailures += 1;
       return;
     }
-    published.set(id, { tlp, publisherOrgId: publisher.orgId, recipientOrgIds: tlp === TlpLabel.RED ? [redRecipient] : [], ackedAt });
+    published.set(id, { tlp, publisherOrgId: publisher.orgId, recipientOrgIds: tlp === TlpLabel.RED ? [redRecipient] : [], sentAt, ackedAt });
   });
   publishFailures += publishing.failures;
   for (const entry of early.splice(0)) account(entry.subscriber, entry.signal, entry.at);
@@ -240,7 +252,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
     resumes,
     publishFailures,
     generatorDelayP99: publishing.generatorDelayP99,
-    ...latencyFigures(latencies, expected - received),
+    ...fanoutLatencies(latencies, sentLatencies, expected - received),
   };
 }
 
@@ -274,10 +286,12 @@ export async function forkBareServer(): Promise<BareServer> {
 export async function runBareFanout(count: number): Promise<FanoutFigures> {
   const bare = await forkBareServer();
   try {
+    const sent = new Map<string, number>();
     const acked = new Map<string, number>();
     const early: { id: string; at: number }[] = [];
     const ledger = new DeliveryLedger(count);
     const latencies: number[] = [];
+    const sentLatencies: number[] = [];
     const errors: string[] = [];
     let duplicates = 0;
     let delivered = 0;
@@ -294,7 +308,10 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
       }
       const ackedAt = acked.get(id);
       if (ackedAt === undefined) early.push({ id, at });
-      else latencies.push(Math.max(0, at - ackedAt));
+      else {
+        latencies.push(Math.max(0, at - ackedAt));
+        sentLatencies.push(at - sent.get(id)!);
+      }
     };
     const subscribers = await openSubscribers(count, (i) =>
       openSubscriber({ url: bare.wsUrl, token: null, query: FEED, onNext: receive(i), onError: (error) => errors.push(error) }),
@@ -309,6 +326,7 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
         cursor: `c${n}`,
         signal: { id, kind: input.kind, severity: input.severity, tlp: input.tlp, sourceRef: input.sourceRef, text: input.text, regions: input.regions, publisher: { pseudonym: `p-${n % PUBLISHERS}`, organization: { id: `org-${n % PUBLISHERS}`, name: `Carrier ${n % PUBLISHERS}` } } },
       };
+      sent.set(id, performance.now());
       const answer = await postJson(`${bare.url}/publish`, { events: [event] });
       acked.set(id, performance.now());
       if (!answer.ok) publishFailures += 1;
@@ -316,7 +334,11 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
     publishFailures += publishing.failures;
     // The peer broadcasts before it answers: messages of a publish answered too late (or never) are left out on both sides.
     const answered = new Set(acked.keys());
-    for (const entry of early.splice(0)) if (answered.has(entry.id)) latencies.push(Math.max(0, entry.at - acked.get(entry.id)!));
+    for (const entry of early.splice(0)) {
+      if (!answered.has(entry.id)) continue;
+      latencies.push(Math.max(0, entry.at - acked.get(entry.id)!));
+      sentLatencies.push(entry.at - sent.get(entry.id)!);
+    }
     const expected = count * answered.size;
     const received = await drain(ledger, expected, subscribers, (id) => answered.has(id));
     return {
@@ -332,7 +354,7 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
       resumes: 0,
       publishFailures,
       generatorDelayP99: publishing.generatorDelayP99,
-      ...latencyFigures(latencies, expected - received),
+      ...fanoutLatencies(latencies, sentLatencies, expected - received),
     };
   } finally {
     await bare.stop();

@@ -30,6 +30,11 @@ export async function fanoutBench(): Promise<void> {
       table(`fanout: ${size} subscribers, ${RATE} signals/s for ${SECONDS} s, publish-ack to receipt (bench/fanout.bench.ts)`, [
         ['hub p50 / p95', `${latency(ours.p50)} / ${latency(ours.p95)}`, `bare: ${latency(bare.p50)} / ${latency(bare.p95)}`],
         ['hub p99', latency(ours.p99), `bare p99 ${latency(bare.p99)}: ${verdict(ours.p99 <= bare.p99 && ours.lost === 0)}`],
+        [
+          'publish sent to receipt p50 / p99 (not the target: includes waiting for the answer)',
+          `${latency(ours.sentToReceipt.p50)} / ${latency(ours.sentToReceipt.p99)}`,
+          `bare: ${latency(bare.sentToReceipt.p50)} / ${latency(bare.sentToReceipt.p99)}`,
+        ],
         ['messages sent by hub / bare', `${ours.delivered} / ${bare.delivered}`, `bare lost ${bare.lost} of ${bare.expected}`],
         ['publishes answered by hub / bare', `${ours.published} / ${bare.published} of ${RATE * SECONDS}`, "an unanswered publish's messages are not counted"],
         ['load generator event-loop delay p99, hub / bare run', `${ms(ours.generatorDelayP99)} / ${ms(bare.generatorDelayP99)}`, 'part of every latency above'],
