@@ -125,7 +125,7 @@ describe('LiveSocket', () => {
     expect(received).toEqual(Array<string>(sent + 1).fill(large));
   });
 
-  it("keeps the bytes of a write the kernel did not take whole while other connections send", async () => {
+  it('keeps the bytes of a write the kernel did not take whole while other connections send', async () => {
     const connected = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
     const other = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
     const otherReceived: string[] = [];
