@@ -2,7 +2,7 @@ import { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Request, Response } from 'express';
 import type { Context, ServerOptions } from 'graphql-ws';
-import { DocumentNode, GraphQLError, GraphQLSchema, getOperationAST, parse, specifiedRules, validate } from 'graphql';
+import { DocumentNode, GraphQLError, getOperationAST, parse, specifiedRules } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
@@ -12,6 +12,7 @@ import { formatHubError } from './common/graphql-errors.js';
 import { stringifyWithJsonText } from './common/json-text.js';
 import { LiveSocket } from './live/live-socket.js';
 import { LiveOperationContext, sharedExecutionSubscribe } from './live/shared-execution.js';
+import { cachedValidation } from './live/validation-cache.js';
 import { ConnectionInitPayload, LiveConnectionHandle, LiveConnectionsService } from './live/live-connections.service.js';
 import { DOCUMENT_LIMITS, documentLimitsRule } from './security/document-limits.js';
 import { introspectionGate } from './security/introspection-gate.plugin.js';
@@ -83,7 +84,7 @@ export function hubGraphqlOptions(config: HubConfig, live: LiveConnectionsServic
           return undefined;
         },
         onComplete: (context: LiveContext, id: string) => extraOf(context).connection?.release(id),
-        validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, documentLimitsRule]),
+        validate: cachedValidation([...specifiedRules, documentLimitsRule]),
         onClose: (context: LiveContext) => extraOf(context).connection?.forget(),
       } satisfies Partial<ServerOptions> & { path: string } as object,
     },
