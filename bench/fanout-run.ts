@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { OrgKind, TlpLabel, UserRole } from '@kessetsu/schema';
 import { Disclosure, disclosureFor } from '@kessetsu/auth';
-import { envNumber, ForkedHub, percentile, postJson, viewerOf } from './bench-hub.js';
+import { envNumber, ForkedHub, postJson, viewerOf } from './bench-hub.js';
 import type { BenchMember, BenchMemberSpec } from './bench-members.js';
 import { DeliveryLedger } from './delivery-ledger.js';
+import { LatencyHistogram } from './latency-histogram.js';
 import { Subscriber, openSubscriber, openSubscribers } from './live-clients.js';
 
 export const RATE = envNumber('BENCH_RATE', 200);
@@ -78,16 +79,16 @@ function signalInput(run: string, n: number, tlp: TlpLabel, redRecipient: string
   };
 }
 
-/** Latency samples with undelivered messages counted as slower than any delivered one. */
-function latencyFigures(samples: number[], undelivered: number) {
-  const sorted = [...samples.sort((a, b) => a - b), ...Array<number>(Math.max(0, undelivered)).fill(Number.POSITIVE_INFINITY)];
-  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99) };
-}
-
-/** The fanout figures of both latencies (publish-ack and publish sent to receipt). */
-function fanoutLatencies(fromAck: number[], fromSend: number[], undelivered: number) {
-  const sent = latencyFigures(fromSend, undelivered);
-  return { ...latencyFigures(fromAck, undelivered), sentToReceipt: { p50: sent.p50, p99: sent.p99 } };
+/** The fanout figures of both latencies, with undelivered messages counted as slower than any delivered one. */
+function fanoutLatencies(fromAck: LatencyHistogram, fromSend: LatencyHistogram, undelivered: number) {
+  fromAck.recordUndelivered(undelivered);
+  fromSend.recordUndelivered(undelivered);
+  return {
+    p50: fromAck.percentile(0.5),
+    p95: fromAck.percentile(0.95),
+    p99: fromAck.percentile(0.99),
+    sentToReceipt: { p50: fromSend.percentile(0.5), p99: fromSend.percentile(0.99) },
+  };
 }
 
 /**
@@ -144,8 +145,8 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
   const published = new Map<string, Published>();
   const early: { subscriber: number; signal: any; at: number }[] = [];
   const ledger = new DeliveryLedger(count);
-  const latencies: number[] = [];
-  const sentLatencies: number[] = [];
+  const latencies = new LatencyHistogram();
+  const sentLatencies = new LatencyHistogram();
   const errors: string[] = [];
   let duplicates = 0;
   let misrouted = 0;
@@ -172,8 +173,8 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
     const disclosure = disclosureOf(record, memberOf(subscriber));
     if (!disclosure) misrouted += 1;
     else if (!disclosure.identity && (signal.sourceRef !== null || signal.publisher.organization !== null || /06-1234-5678/.test(signal.text))) overDisclosed += 1;
-    latencies.push(Math.max(0, at - record.ackedAt));
-    sentLatencies.push(at - record.sentAt);
+    latencies.record(at - record.ackedAt);
+    sentLatencies.record(at - record.sentAt);
   };
   const receive = (subscriber: number) => (payload: any, at: number) => {
     const signal = payload?.data?.signalPublished?.signal;
@@ -290,8 +291,8 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
     const acked = new Map<string, number>();
     const early: { id: string; at: number }[] = [];
     const ledger = new DeliveryLedger(count);
-    const latencies: number[] = [];
-    const sentLatencies: number[] = [];
+    const latencies = new LatencyHistogram();
+    const sentLatencies = new LatencyHistogram();
     const errors: string[] = [];
     let duplicates = 0;
     let delivered = 0;
@@ -309,8 +310,8 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
       const ackedAt = acked.get(id);
       if (ackedAt === undefined) early.push({ id, at });
       else {
-        latencies.push(Math.max(0, at - ackedAt));
-        sentLatencies.push(at - sent.get(id)!);
+        latencies.record(at - ackedAt);
+        sentLatencies.record(at - sent.get(id)!);
       }
     };
     const subscribers = await openSubscribers(count, (i) =>
@@ -336,8 +337,8 @@ export async function runBareFanout(count: number): Promise<FanoutFigures> {
     const answered = new Set(acked.keys());
     for (const entry of early.splice(0)) {
       if (!answered.has(entry.id)) continue;
-      latencies.push(Math.max(0, entry.at - acked.get(entry.id)!));
-      sentLatencies.push(entry.at - sent.get(entry.id)!);
+      latencies.record(entry.at - acked.get(entry.id)!);
+      sentLatencies.record(entry.at - sent.get(entry.id)!);
     }
     const expected = count * answered.size;
     const received = await drain(ledger, expected, subscribers, (id) => answered.has(id));
