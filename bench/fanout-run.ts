@@ -79,7 +79,7 @@ function signalInput(run: string, n: number, tlp: TlpLabel, redRecipient: string
   };
 }
 
-/** The fanout figures of both latencies, with undelivered messages counted as slower than any delivered one. */
+/** The fanout figures of both latencies, once every receipt is in: the undelivered messages are recorded as slower than any delivered one. */
 function fanoutLatencies(fromAck: LatencyHistogram, fromSend: LatencyHistogram, undelivered: number) {
   fromAck.recordUndelivered(undelivered);
   fromSend.recordUndelivered(undelivered);

@@ -75,8 +75,10 @@ export class LiveSocket {
       writeFrameHeader(frames, Opcode.TEXT, length, false, offset);
       offset += frameHeaderLength(length);
       frames.set(prefix, offset);
-      frames.set(payload, (offset += prefix.length));
-      frames.set(suffix, (offset += payload.length));
+      offset += prefix.length;
+      frames.set(payload, offset);
+      offset += payload.length;
+      frames.set(suffix, offset);
       offset += suffix.length;
     }
     // Past the high-water mark the caller waits until these messages have left.
