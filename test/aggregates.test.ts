@@ -175,6 +175,30 @@ describe('cross-carrier aggregates with k-suppression', () => {
     expect(carrier.signalCounts[regions.indexOf('27')]).toBeNull();
   });
 
+  it('counts every signal of a batch large enough to be copied in, and a repeated one once', async () => {
+    const hour = '2023-02-03T05:00:00.000Z';
+    const signal = (n: number) =>
+      trafficDrop({
+        sourceRef: `copied-${n}`,
+        regions: ['13'],
+        observedStart: new Date(Date.parse(hour) + (n % 60) * 60_000).toISOString(),
+        observedEnd: null,
+        trafficDrop: { dropPercent: 10, peerAsn: 65113, affectedUsers: 2 },
+      });
+    const batch = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => signal(from + i));
+    await graphqlOk(hub.url, PUBLISH, { signals: batch(0, 300) }, { token: m.a.token });
+    // 100 repeats: the transaction draws 300 positions and stores 200, leaving a gap.
+    await graphqlOk(hub.url, PUBLISH, { signals: batch(200, 500) }, { token: m.a.token });
+    await graphqlOk(hub.url, PUBLISH, { signals: batch(500, 501) }, { token: m.a.token });
+    const result = await graphqlOk(
+      hub.url,
+      AGGREGATES,
+      { from: hour, to: '2023-02-03T06:00:00.000Z', bucket: 'HOUR', groupBy: ['REGION'] },
+      { token: m.ministry.token },
+    );
+    expect(result.aggregates.cells).toEqual([expect.objectContaining({ region: '13', signalCount: 501, orgCount: 1, affectedUsers: 1002 })]);
+  });
+
   it('refuses a reversed range naming the field', async () => {
     const response = await graphql(hub.url, AGGREGATES, { from: range.to, to: range.from, bucket: 'DAY' }, { token: m.ministry.token });
     expect(response.errors![0].extensions!.fieldErrors[0].field).toBe('to');

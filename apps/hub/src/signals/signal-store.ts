@@ -118,9 +118,13 @@ export class SignalStore {
   /**
    * COPY of the rows (their `copyTexts`) with the drawn sequences, in order: a third of
    * the time of an INSERT ... SELECT over the same rows (bench/README.md). Also answers
-   * each row's position in commit order, by id.
+   * each row's position in commit order, by id, and the block of positions the rows took.
    */
-  copyIn(rows: NewSignalRow[], texts: Map<string, string>, drawn: Row[]): { copy: CopyIn; sequences: Map<string, bigint> } {
+  copyIn(
+    rows: NewSignalRow[],
+    texts: Map<string, string>,
+    drawn: Row[],
+  ): { copy: CopyIn; sequences: Map<string, bigint>; block: { firstSequence: bigint; count: number } } {
     const first = BigInt(drawn[0].first);
     const sequences = rows.map((_row, i) => first + BigInt(i));
     const lines = rows.map((row, i) => `${texts.get(row.id)}\t${sequences[i]}\t${row.incident_id ?? NULL}\n`);
@@ -131,6 +135,7 @@ export class SignalStore {
         rows: lines.join(''),
       },
       sequences: new Map(rows.map((row, i) => [row.id, sequences[i]])),
+      block: { firstSequence: first, count: rows.length },
     };
   }
 

@@ -199,7 +199,8 @@ export class SignalWriter {
         return [{ viewer: request.viewer, action: AuditAction.SIGNALS_PUBLISHED, targetType: 'signal', targetIds, details: { count: inserted.length } }];
       }),
     );
-    const bookkeeping = [this.aggregates.recordStatement([...freshIds]), audit].filter((write): write is Statement => write !== null);
+    const rollup = this.aggregates.recordStatement(copied ? copied.block : { ids: [...freshIds] });
+    const bookkeeping = [rollup, audit].filter((write): write is Statement => write !== null);
     const incidentWrites = correlation.statements;
     return {
       final: [...incidentWrites, ...(copied ? [copied.copy] : insert), ...bookkeeping],
