@@ -152,14 +152,16 @@ describe('correlation into incidents', () => {
     const opened = await read(first.incident.id);
 
     // Same organisation, same label and severity, a later end: only the count and the window move.
-    await publish(m.ntt, drop(at, { ...peer, observedStart: at(5), observedEnd: at(40) }));
+    // The end has milliseconds, which every later read and write of the window must keep.
+    const end = new Date(Date.parse(at(40)) + 123).toISOString();
+    await publish(m.ntt, drop(at, { ...peer, observedStart: at(5), observedEnd: end }));
     const counted = await read(first.incident.id);
-    expect(counted).toMatchObject({ signalCount: 2, firstSeen: opened.firstSeen, lastSeen: at(40), severity: 'MINOR', tlp: 'GREEN', orgCount: 1 });
+    expect(counted).toMatchObject({ signalCount: 2, firstSeen: opened.firstSeen, lastSeen: end, severity: 'MINOR', tlp: 'GREEN', orgCount: 1 });
     expect(Date.parse(counted.updatedAt)).toBeGreaterThanOrEqual(Date.parse(opened.updatedAt));
 
     // An earlier start, a higher severity and a stricter label in one signal.
     await publish(m.ntt, drop(at, { ...peer, observedStart: at(-10), observedEnd: at(10), severity: 'CRITICAL', tlp: 'AMBER' }));
-    expect(await read(first.incident.id)).toMatchObject({ signalCount: 3, firstSeen: at(-10), lastSeen: at(40), severity: 'CRITICAL', tlp: 'AMBER' });
+    expect(await read(first.incident.id)).toMatchObject({ signalCount: 3, firstSeen: at(-10), lastSeen: end, severity: 'CRITICAL', tlp: 'AMBER' });
 
     await publish(m.softbank, drop(at, { ...peer, observedStart: at(1) }));
     expect(await read(first.incident.id)).toMatchObject({ signalCount: 4, status: 'CROSS_CARRIER', orgCount: 2, severity: 'CRITICAL', tlp: 'AMBER' });

@@ -97,8 +97,8 @@ describe('correlation rules', () => {
     const at = (minute: number) => new Date(Date.UTC(2017, 7, 25, 3, minute));
     const margin = 15 * 60_000;
     it('widens windows by the margin', () => {
-      expect(windowsMeet({ start: at(0), end: at(10) }, { start: at(24), end: at(30) }, margin)).toBe(true);
-      expect(windowsMeet({ start: at(0), end: at(10) }, { start: at(26), end: at(30) }, margin)).toBe(false);
+      expect(windowsMeet({ start: at(0), end: at(10) }, { windowStart: at(24), windowEnd: at(30) }, margin)).toBe(true);
+      expect(windowsMeet({ start: at(0), end: at(10) }, { windowStart: at(26), windowEnd: at(30) }, margin)).toBe(false);
     });
     it('treats an open-ended signal as lasting until it was published, within the horizon', () => {
       expect(signalWindow(at(0), null, at(40))).toEqual({ start: at(0), end: at(40) });

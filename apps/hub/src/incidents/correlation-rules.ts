@@ -135,6 +135,7 @@ export function signalWindow(observedStart: Date, observedEnd: Date | null, publ
   return { start: observedStart, end: new Date(end) };
 }
 
-export function windowsMeet(a: TimeWindow, b: TimeWindow, marginMs: number): boolean {
-  return a.start.getTime() <= b.end.getTime() + marginMs && b.start.getTime() <= a.end.getTime() + marginMs;
+/** Whether a signal's window meets an incident's, widened by the margin. */
+export function windowsMeet(signal: TimeWindow, incident: { windowStart: Date; windowEnd: Date }, marginMs: number): boolean {
+  return signal.start.getTime() <= incident.windowEnd.getTime() + marginMs && incident.windowStart.getTime() <= signal.end.getTime() + marginMs;
 }

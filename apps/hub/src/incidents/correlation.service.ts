@@ -64,21 +64,27 @@ class BatchState {
     }
   }
 
-  /** The oldest open incident offering one of the probes or an overlapping prefix whose window meets the signal's. */
+  /**
+   * The oldest open incident offering one of the probes or an overlapping prefix whose
+   * window meets the signal's. An incident found twice is weighed twice, which cannot
+   * change the oldest: no set of ids is built for each of a batch's signals.
+   */
   match(terms: CorrelationTerms, window: TimeWindow, marginMs: number): StoredIncident | null {
-    const ids = new Set<string>();
-    for (const probe of terms.probes) for (const id of this.keyOwners.get(probe) ?? []) ids.add(id);
-    for (const prefix of terms.prefixes) {
-      for (const id of this.storedOverlaps.get(prefix) ?? []) ids.add(id);
-      for (const id of this.addedPrefixes.overlapping(prefix)) ids.add(id);
-    }
     let oldest: StoredIncident | null = null;
-    for (const id of ids) {
-      const incident = this.incidents.get(id)!;
-      if (!windowsMeet(window, { start: incident.windowStart, end: incident.windowEnd }, marginMs)) continue;
-      if (!oldest || incident.windowStart < oldest.windowStart || (+incident.windowStart === +oldest.windowStart && incident.id < oldest.id)) {
-        oldest = incident;
+    const consider = (ids: Iterable<string> | undefined) => {
+      if (!ids) return;
+      for (const id of ids) {
+        const incident = this.incidents.get(id)!;
+        if (!windowsMeet(window, incident, marginMs)) continue;
+        if (!oldest || incident.windowStart < oldest.windowStart || (+incident.windowStart === +oldest.windowStart && incident.id < oldest.id)) {
+          oldest = incident;
+        }
       }
+    };
+    for (const probe of terms.probes) consider(this.keyOwners.get(probe));
+    for (const prefix of terms.prefixes) {
+      consider(this.storedOverlaps.get(prefix));
+      consider(this.addedPrefixes.overlapping(prefix));
     }
     return oldest;
   }
@@ -196,7 +202,7 @@ export class CorrelationService {
   private join(batch: BatchState, incident: StoredIncident, signal: PendingSignal, window: TimeWindow): void {
     incident.kinds = union(incident.kinds, [signal.kind]);
     incident.regions = union(incident.regions, signal.regions);
-    incident.services = union(incident.services, signal.service ? [signal.service] : []);
+    if (signal.service) incident.services = union(incident.services, [signal.service]);
     incident.signalCount += 1;
     if (window.start < incident.windowStart) incident.windowStart = window.start;
     if (window.end > incident.windowEnd) incident.windowEnd = window.end;
@@ -250,8 +256,15 @@ function event(incidentId: string, type: IncidentEventType, actorOrgId: string |
   return { id: newId(), incidentId, type, actorOrgId, actorUserId: null, details };
 }
 
-/** `current` itself when nothing is new: most signals joining an incident add nothing to these lists. */
+/**
+ * `current` itself when nothing is new: most signals joining an incident add nothing to
+ * these lists, and then nothing is allocated (this runs for every correlated signal).
+ */
 function union(current: string[], added: readonly string[]): string[] {
-  const missing = added.filter((value, i) => !current.includes(value) && added.indexOf(value) === i);
-  return missing.length === 0 ? current : [...current, ...missing];
+  let result = current;
+  for (const value of added) {
+    if (result.includes(value)) continue;
+    result = result === current ? [...current, value] : (result.push(value), result);
+  }
+  return result;
 }
