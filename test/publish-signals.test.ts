@@ -43,6 +43,24 @@ describe('publishSignals', () => {
     expect(stored.rowCount).toBe(1000);
   });
 
+  it('stores the texts of a batch large enough to be copied in exactly as sent', async () => {
+    const awkward = ['tab\there', 'line\nbreak\r\nend', 'back\\slash \\N', 'quote " and \'single\'', '{braces}, commas', '東京 NOC', 'NULL'];
+    const batch = Array.from({ length: 300 }, (_, i) =>
+      trafficDrop({
+        sourceRef: `copy\\"{${i},}'`,
+        text: `${awkward[i % awkward.length]} #${i}`,
+        regions: [String((i % 47) + 1).padStart(2, '0'), 'NATIONWIDE'],
+      }),
+    );
+    const data = await graphqlOk(hub.url, PUBLISH, { signals: batch }, { token: members.noc.token });
+    const ids = data.publishSignals.map((result: any) => result.signal.id);
+    const stored = await db.query('SELECT id, source_ref, text_raw, regions FROM signal WHERE id = ANY($1::uuid[])', [ids]);
+    const byId = new Map(stored.rows.map((row) => [row.id, row]));
+    expect(ids.map((id: string) => byId.get(id))).toEqual(
+      batch.map((signal) => expect.objectContaining({ source_ref: signal.sourceRef, text_raw: signal.text, regions: signal.regions })),
+    );
+  });
+
   it('stores concurrent publishes sharing one transaction exactly once each, first sender wins a shared sourceRef', async () => {
     const before = await countSignals(members.noc.org.id);
     const otherBefore = await countSignals(members.other.org.id);

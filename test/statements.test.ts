@@ -52,6 +52,24 @@ describe('statements sent in one round trip', () => {
     expect(inlined.details).toEqual({ note: "it's \\ \"quoted\"" });
   });
 
+  it('inlines arrays written without quotes (ids, numbers, words) exactly as bound ones, and quotes what needs it', async () => {
+    const arrays = [
+      ['01a24a6d-6367-7353-9d3b-902265b9726e', '01a24a6d-6367-7353-9d3b-902265b9726f'],
+      ['plain', "O'Reilly", '東京', 'route-asn:64500', 'drop:13:internet:-'],
+      ['NULL', 'null', 'Null', 'nullish'],
+      ['a b', ' lead', 'trail ', 'tab\there', 'x'],
+      ['back\\slash', 'quote"d', 'brace{', 'comma,', ''],
+      [1, -2, 3.5, 1e21, Number.NaN],
+      [],
+    ];
+    const text = arrays.map((_array, i) => `$${i + 1}::text[] AS a${i}`).join(', ');
+    const [[inlined]] = await sendStatements(client, [statement(`SELECT ${text}`, arrays)]);
+    const bound = (await client.query(`SELECT ${text}`, arrays)).rows[0];
+    expect(inlined).toEqual(bound);
+    expect(inlined.a2).toEqual(['NULL', 'null', 'Null', 'nullish']);
+    expect(inlined.a3).toEqual(['a b', ' lead', 'trail ', 'tab\there', 'x']);
+  });
+
   it('answers each statement’s rows in order, and stops at the first error', async () => {
     const rows = await sendStatements(client, [
       statement('INSERT INTO probe (id, label) VALUES ($1, $2) RETURNING id', [1, 'first']),
