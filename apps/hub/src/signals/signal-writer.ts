@@ -16,7 +16,7 @@ import { HUB_PUBSUB, HubTrigger, incidentsChanged, signalsCommitted } from '../p
 import type { SignalDetailsRecord } from './signal-details.js';
 import { NewSignalRow, SignalStore } from './signal-store.js';
 import { SignalFeedService } from './signal-feed.service.js';
-import { PendingSignal, SignalRow, StoredSignal, UnpublishedSignal, toStoredSignal } from './stored-signal.js';
+import { SignalRow, StoredSignal, toStoredSignal } from './stored-signal.js';
 
 /** Larger requests are audited by count only, to keep the log readable. */
 const AUDITED_IDS = 100;
@@ -141,7 +141,7 @@ export class SignalWriter {
 
   private async commit(group: WriteRequest[], copies: boolean, lastRoundTripSent: () => void): Promise<WriteOutcome[]> {
     const asns = await this.organisations.asnDirectory();
-    const signals = new Map(group.flatMap((request) => request.rows.map((row) => [row.id, toUnpublishedSignal(row)])));
+    const signals = new Map(group.flatMap((request) => request.rows.map((row) => [row.id, toSignalInWriting(row)])));
     const plan = this.correlation.plan([...signals.values()], asns);
     const reads = [this.store.findBySourceRefs([...signals.values()])];
     const candidatesAt = plan.candidates ? reads.push(plan.candidates) - 1 : -1;
@@ -165,7 +165,7 @@ export class SignalWriter {
   private storeGroup(
     publishedAt: Date,
     group: WriteRequest[],
-    signals: Map<string, UnpublishedSignal>,
+    signals: Map<string, StoredSignal>,
     plan: CorrelationPlan,
     storedRows: Row[],
     candidateRows: Row[],
@@ -184,7 +184,8 @@ export class SignalWriter {
         freshRows.push(row);
       }
     }
-    const pending: PendingSignal[] = freshRows.map((row) => ({ ...signals.get(row.id)!, publishedAt }));
+    const pending = freshRows.map((row) => signals.get(row.id)!);
+    for (const signal of pending) signal.publishedAt = publishedAt;
     const correlation = this.correlation.correlate(plan, candidateRows, pending);
     for (const row of freshRows) row.incident_id = correlation.incidentOf.get(row.id) ?? null;
     const freshIds = new Set(freshRows.map((row) => row.id));
@@ -207,10 +208,13 @@ export class SignalWriter {
       committed: (finalRows: Row[][]): WriteOutcome[] => {
         correlation.committed(finalRows.slice(0, incidentWrites.length));
         const sequences = copied?.sequences ?? this.store.sequencesOf(insert.length > 0 ? finalRows[incidentWrites.length] : []);
-        const insertedById = new Map(
-          pending.map((signal) => [signal.id, { ...signal, incidentId: correlation.incidentOf.get(signal.id) ?? null, sequence: sequences.get(signal.id)! }]),
-        );
-        for (const signal of insertedById.values()) stored.set(refKey(signal.orgId, signal.sourceRef), signal);
+        const insertedById = new Map<string, StoredSignal>();
+        for (const signal of pending) {
+          signal.incidentId = correlation.incidentOf.get(signal.id) ?? null;
+          signal.sequence = sequences.get(signal.id)!;
+          insertedById.set(signal.id, signal);
+          stored.set(refKey(signal.orgId, signal.sourceRef), signal);
+        }
         return group.map((request) => ({
           inserted: request.rows.flatMap((row) => insertedById.get(row.id) ?? []),
           existing: request.rows.flatMap((row) => (insertedById.has(row.id) ? [] : [stored.get(refKey(request.orgId, row.source_ref))!])),
@@ -236,9 +240,19 @@ export class SignalWriter {
 
 const refKey = (orgId: string, sourceRef: string) => `${orgId}\n${sourceRef}`;
 
-function toUnpublishedSignal(row: NewSignalRow): UnpublishedSignal {
+const UNPUBLISHED = new Date(0);
+
+/**
+ * The signal a row becomes, made once: the transaction sets its publication time, incident
+ * and position in place (copies of it under the lock and after the commit were 4% of the
+ * hub's busy time while publishing batches, bench/README.md). Until then they hold
+ * placeholders; a transaction that fails leaves them behind, and its retry starts afresh.
+ */
+// Fields in toStoredSignal's order, so that signals written here and read back share a shape.
+function toSignalInWriting(row: NewSignalRow): StoredSignal {
   return {
     id: row.id,
+    sequence: 0n,
     orgId: row.org_id,
     sourceRef: row.source_ref,
     kind: row.kind as SignalKind,
@@ -253,6 +267,7 @@ function toUnpublishedSignal(row: NewSignalRow): UnpublishedSignal {
     details: row.details as SignalDetailsRecord,
     textRaw: row.text_raw,
     textScrubbed: row.text_scrubbed,
+    publishedAt: UNPUBLISHED,
     incidentId: null,
   };
 }
