@@ -13,6 +13,7 @@ import {
   signalWindow,
   windowsMeet,
 } from './correlation-rules.js';
+import { CommittedKeys } from './committed-keys.js';
 import { CandidateIncident, IncidentStore, NewIncidentEvent, StoredIncident } from './incident-store.js';
 import { PrefixIndex } from './prefix-index.js';
 
@@ -25,7 +26,7 @@ export interface CorrelationOutcome {
   touched: StoredIncident[];
   /** What the transaction must write: incidents first (signals refer to them), then keys, prefixes, events. */
   statements: Statement[];
-  /** Takes the rows of `statements` once they ran, and sets the touched incidents' new revisions. */
+  /** Takes the rows of `statements` once their transaction has committed, and sets the touched incidents' new revisions. */
   committed(rows: Row[][]): void;
 }
 
@@ -119,6 +120,8 @@ function ownersOf(map: Map<string, Set<string>>, key: string): Set<string> {
  */
 @Injectable()
 export class CorrelationService {
+  private readonly committedKeys = new CommittedKeys();
+
   constructor(
     private readonly store: IncidentStore,
     private readonly config: HubConfig,
@@ -178,9 +181,10 @@ export class CorrelationService {
       (id) => batch.created.has(id),
       (id) => batch.asRead.get(id),
     );
+    const unknownKeys = batch.newKeys.filter(({ incidentId, key }) => !this.committedKeys.has(incidentId, key));
     const statements = [
       ...saves,
-      ...[this.store.keysStatement(batch.newKeys), this.store.prefixesStatement(batch.newPrefixes), this.store.eventsStatement(batch.events)].filter(
+      ...[this.store.keysStatement(unknownKeys), this.store.prefixesStatement(batch.newPrefixes), this.store.eventsStatement(batch.events)].filter(
         (write): write is Statement => write !== null,
       ),
     ];
@@ -191,6 +195,7 @@ export class CorrelationService {
       committed: (rows) => {
         const revisions = this.store.revisionsOf(rows.slice(0, saves.length));
         for (const incident of touched.values()) incident.revision = revisions.get(incident.id)!;
+        this.committedKeys.remember(batch.newKeys);
       },
     };
   }

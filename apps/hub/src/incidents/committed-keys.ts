@@ -1,0 +1,37 @@
+/** Pairs remembered; the least recently offered goes first. */
+export const REMEMBERED_KEYS = 100_000;
+
+/**
+ * Correlation keys this process has committed to incidents. Keys are never deleted, so
+ * one known to be stored need not be offered again: a traffic drop offers its
+ * organisation's `victim:` key to the incident it joins every time, and each ingest
+ * transaction sent the 940 such keys of the incidents it touched for Postgres to find
+ * every one present (7.5 ms of its last round trip, bench/README.md). Keys another process
+ * stored are not known here; offering them again costs a conflict, as it always did.
+ */
+export class CommittedKeys {
+  private readonly pairs = new Set<string>();
+
+  constructor(private readonly capacity = REMEMBERED_KEYS) {}
+
+  /** Whether the key is known to be stored for the incident; a hit counts as recent use. */
+  has(incidentId: string, key: string): boolean {
+    const pair = `${incidentId} ${key}`;
+    if (!this.pairs.delete(pair)) return false;
+    this.pairs.add(pair);
+    return true;
+  }
+
+  /** Call once the transaction that wrote (or re-offered) the keys has committed. */
+  remember(keys: readonly { incidentId: string; key: string }[]): void {
+    for (const { incidentId, key } of keys) {
+      const pair = `${incidentId} ${key}`;
+      this.pairs.delete(pair);
+      this.pairs.add(pair);
+    }
+    for (const oldest of this.pairs) {
+      if (this.pairs.size <= this.capacity) break;
+      this.pairs.delete(oldest);
+    }
+  }
+}
