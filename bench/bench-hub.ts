@@ -7,7 +7,7 @@ import type { Viewer } from '@kessetsu/auth';
 import { loadHubConfig } from '../apps/hub/src/config/hub-config.js';
 import { createScratchDatabase, startScratchServer } from '../apps/hub/src/database/scratch-database.js';
 import { RunningHub, startHub } from '../apps/hub/src/hub.js';
-import { HUB_NODE_FLAGS } from '../apps/hub/src/hub-process.js';
+import { HUB_NODE_FLAGS, HUB_PROCESS_ENV } from '../apps/hub/src/hub-process.js';
 import { BenchMember, BenchMemberSpec, seedBenchMembers } from './bench-members.js';
 import type { ChildMessage, ParentMessage } from './hub-child.js';
 
@@ -82,7 +82,7 @@ export interface ForkedHub {
 /** A hub in its own process (bench/hub-child.ts) on the given database, limits lifted. */
 export async function forkBenchHub(databaseUrl: string, env: Record<string, string> = {}): Promise<ForkedHub> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./hub-child.js', import.meta.url)), [], {
-    env: { ...process.env, ...LIFTED_LIMITS, DATABASE_URL: databaseUrl, ...env },
+    env: { ...process.env, ...HUB_PROCESS_ENV, ...LIFTED_LIMITS, DATABASE_URL: databaseUrl, ...env },
     execArgv: ['--expose-gc', ...HUB_NODE_FLAGS, ...(process.env.BENCH_HUB_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROFILE}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
