@@ -72,20 +72,21 @@ class BatchState {
    */
   match(terms: CorrelationTerms, window: TimeWindow, marginMs: number): StoredIncident | null {
     let oldest: StoredIncident | null = null;
-    const consider = (ids: Iterable<string> | undefined) => {
-      if (!ids) return;
-      for (const id of ids) {
-        const incident = this.incidents.get(id)!;
-        if (!windowsMeet(window, incident, marginMs)) continue;
-        if (!oldest || incident.windowStart < oldest.windowStart || (+incident.windowStart === +oldest.windowStart && incident.id < oldest.id)) {
-          oldest = incident;
-        }
-      }
-    };
-    for (const probe of terms.probes) consider(this.keyOwners.get(probe));
+    for (const probe of terms.probes) oldest = this.oldestMeeting(this.keyOwners.get(probe), window, marginMs, oldest);
     for (const prefix of terms.prefixes) {
-      consider(this.storedOverlaps.get(prefix));
-      consider(this.addedPrefixes.overlapping(prefix));
+      oldest = this.oldestMeeting(this.storedOverlaps.get(prefix), window, marginMs, oldest);
+      oldest = this.oldestMeeting(this.addedPrefixes.overlapping(prefix), window, marginMs, oldest);
+    }
+    return oldest;
+  }
+
+  private oldestMeeting(ids: Iterable<string> | undefined, window: TimeWindow, marginMs: number, oldest: StoredIncident | null): StoredIncident | null {
+    for (const id of ids ?? []) {
+      const incident = this.incidents.get(id)!;
+      if (!windowsMeet(window, incident, marginMs)) continue;
+      if (!oldest || incident.windowStart < oldest.windowStart || (+incident.windowStart === +oldest.windowStart && incident.id < oldest.id)) {
+        oldest = incident;
+      }
     }
     return oldest;
   }
@@ -269,7 +270,8 @@ function union(current: string[], added: readonly string[]): string[] {
   let result = current;
   for (const value of added) {
     if (result.includes(value)) continue;
-    result = result === current ? [...current, value] : (result.push(value), result);
+    if (result === current) result = [...current];
+    result.push(value);
   }
   return result;
 }

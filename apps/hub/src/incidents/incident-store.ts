@@ -108,6 +108,13 @@ const INCIDENT_DOCUMENT_COLUMNS = INCIDENT_COLUMNS.replace(
  */
 const fromEpochMs = (column: string) => `(timestamptz 'epoch' + interval '1 millisecond' * ${column})`;
 
+/**
+ * A write `RETURNING id, revision` answering one row: its revisions as one JSON object by
+ * id. As rows, the 940 revisions of each ingest transaction's incident updates were 3.5% of
+ * the hub's busy time in node-pg's row parser (bench/README.md).
+ */
+const withRevisions = (write: string) => `WITH saved AS (${write}) SELECT json_object_agg(id, revision::text) AS revisions FROM saved`;
+
 /** An incident record of a JSON document (INCIDENT_DOCUMENT_COLUMNS) in the shape of a driver row. */
 function withDates(record: Row): Row {
   for (const column of INCIDENT_DATE_COLUMNS) if (record[column] !== null) record[column] = new Date(record[column]);
@@ -116,13 +123,6 @@ function withDates(record: Row): Row {
 
 /** What every join may change; the other written fields change only now and then. */
 const COUNTED_FIELDS: ReadonlySet<string> = new Set<keyof StoredIncident>(['signalCount', 'windowStart', 'windowEnd']);
-/**
- * A write `RETURNING id, revision` answering one row: its revisions as one JSON object by
- * id. As rows, the 940 revisions of each ingest transaction's incident updates were 3.5% of
- * the hub's busy time in node-pg's row parser (bench/README.md).
- */
-const withRevisions = (write: string) => `WITH saved AS (${write}) SELECT json_object_agg(id, revision::text) AS revisions FROM saved`;
-
 /** Kept by the database, never written from the record. */
 const UNWRITTEN_FIELDS: ReadonlySet<string> = new Set<keyof StoredIncident>(['id', 'revision', 'openedAt', 'updatedAt']);
 
