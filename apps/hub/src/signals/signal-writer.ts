@@ -247,8 +247,8 @@ const UNPUBLISHED = new Date(0);
  * and position in place (copies of it under the lock and after the commit were 4% of the
  * hub's busy time while publishing batches, bench/README.md). Until then they hold
  * placeholders; a transaction that fails leaves them behind, and its retry starts afresh.
+ * Fields in toStoredSignal's order, so that signals written here and read back share a shape.
  */
-// Fields in toStoredSignal's order, so that signals written here and read back share a shape.
 function toSignalInWriting(row: NewSignalRow): StoredSignal {
   return {
     id: row.id,
