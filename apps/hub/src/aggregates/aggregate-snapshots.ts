@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { TLP_ORDER } from '@kessetsu/auth';
 import { TlpLabel } from '@kessetsu/schema';
+import { RecentlyUsed } from '../common/recently-used.js';
 import { AggregateBucket } from './dto/aggregates.args.js';
 
 /** One bucket's cells: `positions` gives a key's offset in `counts`, where its signals, organisations and affected users follow. */
@@ -52,8 +53,8 @@ export function snapshotCellKey(kind: string | null, region: string | null): str
  */
 @Injectable()
 export class AggregateSnapshots {
-  /** Snapshots read recently, least recently used first. */
-  private readonly cached = new Map<string, BucketCells & { version: string }>();
+  /** Snapshots read recently. */
+  private readonly cached = new RecentlyUsed<string, BucketCells & { version: string }>(MAX_CACHED_SNAPSHOTS);
   /** Key lists by fingerprint, as key -> offset maps. */
   private readonly layouts = new Map<string, ReadonlyMap<string, number>>();
 
@@ -124,8 +125,6 @@ export class AggregateSnapshots {
       const key = keyOf(start);
       const snapshot = this.cached.get(key);
       if (!snapshot) continue;
-      this.cached.delete(key);
-      this.cached.set(key, snapshot);
       cells.set(start.getTime(), snapshot);
     }
     return cells;
@@ -144,10 +143,6 @@ export class AggregateSnapshots {
     }
     for (const row of rows) {
       this.cached.set(keyOf(row.bucket_start), { version: row.version, positions: this.layouts.get(row.cell_layout)!, counts: row.cell_counts });
-    }
-    for (const key of this.cached.keys()) {
-      if (this.cached.size <= MAX_CACHED_SNAPSHOTS) break;
-      this.cached.delete(key);
     }
     for (const layout of this.layouts.keys()) {
       if (this.layouts.size <= MAX_CACHED_LAYOUTS) break;

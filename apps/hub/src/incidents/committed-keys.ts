@@ -1,3 +1,5 @@
+import { RecentlyUsed } from '../common/recently-used.js';
+
 /**
  * Pairs remembered (about 100 bytes each), the least recently offered first out: an ingest
  * transaction touching 940 incidents re-offers 940 of them, a burst's leak a few dozen.
@@ -13,28 +15,19 @@ export const REMEMBERED_KEYS = 20_000;
  * stored are not known here; offering them again costs a conflict, as it always did.
  */
 export class CommittedKeys {
-  private readonly pairs = new Set<string>();
+  private readonly pairs: RecentlyUsed<string, true>;
 
-  constructor(private readonly capacity = REMEMBERED_KEYS) {}
+  constructor(capacity = REMEMBERED_KEYS) {
+    this.pairs = new RecentlyUsed(capacity);
+  }
 
   /** Whether the key is known to be stored for the incident; a hit counts as recent use. */
   has(incidentId: string, key: string): boolean {
-    const pair = `${incidentId} ${key}`;
-    if (!this.pairs.delete(pair)) return false;
-    this.pairs.add(pair);
-    return true;
+    return this.pairs.get(`${incidentId} ${key}`) !== undefined;
   }
 
   /** Call once the transaction that wrote (or re-offered) the keys has committed. */
   remember(keys: readonly { incidentId: string; key: string }[]): void {
-    for (const { incidentId, key } of keys) {
-      const pair = `${incidentId} ${key}`;
-      this.pairs.delete(pair);
-      this.pairs.add(pair);
-    }
-    for (const oldest of this.pairs) {
-      if (this.pairs.size <= this.capacity) break;
-      this.pairs.delete(oldest);
-    }
+    for (const { incidentId, key } of keys) this.pairs.set(`${incidentId} ${key}`, true);
   }
 }

@@ -1,4 +1,5 @@
 import { DocumentNode, GraphQLError, GraphQLSchema, ValidationRule, validate } from 'graphql';
+import { RecentlyUsed } from '../common/recently-used.js';
 
 /** Document texts whose validation is kept per schema; the least recently used goes first. */
 export const VALIDATED_DOCUMENTS = 500;
@@ -14,20 +15,17 @@ export function cachedValidation(
   rules: readonly ValidationRule[],
   capacity = VALIDATED_DOCUMENTS,
 ): (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[] {
-  const bySchema = new WeakMap<GraphQLSchema, Map<string, readonly GraphQLError[]>>();
+  const bySchema = new WeakMap<GraphQLSchema, RecentlyUsed<string, readonly GraphQLError[]>>();
   return (schema, document) => {
     const text = document.loc?.source.body;
     if (text === undefined) return validate(schema, document, rules);
     let validated = bySchema.get(schema);
-    if (!validated) bySchema.set(schema, (validated = new Map()));
+    if (!validated) bySchema.set(schema, (validated = new RecentlyUsed(capacity)));
     let errors = validated.get(text);
-    if (errors) {
-      validated.delete(text);
-    } else {
+    if (!errors) {
       errors = validate(schema, document, rules);
-      if (validated.size >= capacity) validated.delete(validated.keys().next().value!);
+      validated.set(text, errors);
     }
-    validated.set(text, errors);
     return errors;
   };
 }
