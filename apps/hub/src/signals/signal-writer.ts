@@ -142,8 +142,9 @@ export class SignalWriter {
   private async commit(group: WriteRequest[], copies: boolean, lastRoundTripSent: () => void): Promise<WriteOutcome[]> {
     const asns = await this.organisations.asnDirectory();
     const signals = new Map(group.flatMap((request) => request.rows.map((row) => [row.id, toSignalInWriting(row)])));
-    const plan = this.correlation.plan([...signals.values()], asns);
-    const reads = [this.store.findBySourceRefs([...signals.values()])];
+    const unwritten = [...signals.values()];
+    const plan = this.correlation.plan(unwritten, asns);
+    const reads = [this.store.findBySourceRefs(unwritten)];
     const candidatesAt = plan.candidates ? reads.push(plan.candidates) - 1 : -1;
     // Large transactions COPY their signals: the rows' text written before the lock, and
     // sequences drawn among the reads, so that everything after them goes with COMMIT.
