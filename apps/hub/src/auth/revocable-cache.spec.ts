@@ -12,12 +12,13 @@ describe('RevocableCache', () => {
   };
 
   it('reuses an answer until it expires, and never caches a missing one', async () => {
-    const cache = new RevocableCache<string>(50, 10);
+    // Long enough that a busy CI machine cannot pause 500 ms between the first two reads.
+    const cache = new RevocableCache<string>(500, 10);
     const load = counting('alice');
     expect(await cache.get('u1', load)).toBe('alice');
     expect(await cache.get('u1', load)).toBe('alice');
     expect(load.calls).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await new Promise((resolve) => setTimeout(resolve, 550));
     await cache.get('u1', load);
     expect(load.calls).toBe(2);
     const missing = counting(null);
