@@ -9,7 +9,6 @@ import { IncidentStatus, Severity, TlpLabel } from '@kessetsu/schema';
  */
 @Entity('incident')
 @Index('IDX_incident_open_window', ['status', 'windowStart', 'windowEnd'])
-@Index('IDX_incident_audience', { synchronize: false })
 @Check('CHK_incident_status', `"status" IN ('SINGLE_ORG', 'CROSS_CARRIER', 'RESOLVED')`)
 export class IncidentEntity {
   @PrimaryColumn('uuid')
