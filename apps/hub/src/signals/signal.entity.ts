@@ -1,7 +1,5 @@
-import { Check, Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Generated, Index, PrimaryColumn, Unique } from 'typeorm';
 import { Severity, SignalKind, TlpLabel } from '@kessetsu/schema';
-import { IncidentEntity } from '../incidents/incident.entity.js';
-import { OrganisationEntity } from '../organisations/organisation.entity.js';
 import type { SignalDetailsRecord } from './signal-details.js';
 
 /**
@@ -25,12 +23,9 @@ export class SignalEntity {
   @Generated('increment')
   sequence: string;
 
+  /** An organisation, as `incidentId` is an incident: checked once per statement by triggers (migration SignalReferencesBySet), not by foreign keys. */
   @Column({ name: 'org_id', type: 'uuid' })
   orgId: string;
-
-  @ManyToOne(() => OrganisationEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'org_id' })
-  organisation?: OrganisationEntity;
 
   @Column({ name: 'source_ref', type: 'text' })
   sourceRef: string;
@@ -79,8 +74,4 @@ export class SignalEntity {
   @Index('IDX_signal_incident')
   @Column({ name: 'incident_id', type: 'uuid', nullable: true })
   incidentId: string | null;
-
-  @ManyToOne(() => IncidentEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'incident_id' })
-  incident?: IncidentEntity;
 }
