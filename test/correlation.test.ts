@@ -1,5 +1,6 @@
+import pg from 'pg';
 import { OrgKind } from '@kessetsu/schema';
-import { graphqlOk } from './support/graphql-request.util.js';
+import { graphql, graphqlOk } from './support/graphql-request.util.js';
 import { Member, seedMembers } from './support/seed-orgs.util.js';
 import { routeAnomaly, trafficDrop } from './support/signal-fixtures.util.js';
 import { startTestHub, TestHub } from './support/test-hub.util.js';
@@ -165,6 +166,36 @@ describe('correlation into incidents', () => {
 
     await publish(m.softbank, drop(at, { ...peer, observedStart: at(1) }));
     expect(await read(first.incident.id)).toMatchObject({ signalCount: 4, status: 'CROSS_CARRIER', orgCount: 2, severity: 'CRITICAL', tlp: 'AMBER' });
+  });
+
+  it('forgets what a failed transaction did to incidents: its joins and the incidents it opened', async () => {
+    const at = scenarioTime();
+    const detail = `query($id: ID!) { incident(id: $id) { signalCount status } }`;
+    const read = async (id: string) => (await graphqlOk(hub.url, detail, { id }, { token: m.ntt.token })).incident;
+    const joined = { trafficDrop: { dropPercent: 15, peerAsn: 64997 } };
+    const elsewhere = { regions: ['27'], trafficDrop: { dropPercent: 15, peerAsn: 64996 } };
+    const first = await publish(m.ntt, drop(at, joined));
+    const client = new pg.Client({ connectionString: hub.databaseUrl });
+    await client.connect();
+    try {
+      // Postgres refuses the batch only at its last statement, after correlation has joined and opened incidents.
+      await client.query(`ALTER TABLE signal ADD CONSTRAINT test_refused CHECK (source_ref <> 'refused')`);
+      const failed = await graphql(
+        hub.url,
+        PUBLISH,
+        { signals: [drop(at, { ...joined, observedStart: at(3) }), drop(at, { ...elsewhere, sourceRef: 'refused' })] },
+        { token: m.kddi.token },
+      );
+      expect(failed.errors).toHaveLength(1);
+    } finally {
+      await client.query(`ALTER TABLE signal DROP CONSTRAINT IF EXISTS test_refused`);
+      await client.end();
+    }
+    const second = await publish(m.ntt, drop(at, { ...joined, observedStart: at(4) }));
+    expect(second.incident.id).toBe(first.incident.id);
+    expect(await read(first.incident.id)).toEqual({ signalCount: 2, status: 'SINGLE_ORG' });
+    const opened = await publish(m.ntt, drop(at, elsewhere));
+    expect(await read(opened.incident.id)).toEqual({ signalCount: 1, status: 'SINGLE_ORG' });
   });
 
   it('matches resolver failures by region and a shared domain', async () => {

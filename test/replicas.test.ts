@@ -52,6 +52,22 @@ describe('two hub processes on one database', () => {
     await onB.dispose();
   });
 
+  it('correlates into one incident whichever process publishes, each reading what the other committed', async () => {
+    const joining = `mutation($signals: [SignalInput!]!) { publishSignals(signals: $signals) { incident { id } } }`;
+    const counted = `query($id: ID!) { incident(id: $id) { id status signalCount } }`;
+    const drop = () => trafficDrop({ observedStart: '2019-05-01T10:00:00Z', observedEnd: '2019-05-01T10:20:00Z', trafficDrop: { dropPercent: 30, peerAsn: 64999 } });
+    const publish = async (hub: { url: string }, member: Member) => {
+      const { id } = (await graphqlOk(hub.url, joining, { signals: [drop()] }, { token: member.token })).publishSignals[0].incident;
+      return (await graphqlOk(hub.url, counted, { id }, { token: member.token })).incident;
+    };
+    const opened = await publish(hubA, members.publisher);
+    expect(opened).toEqual({ id: opened.id, status: 'SINGLE_ORG', signalCount: 1 });
+    expect(await publish(hubB, members.watcher)).toEqual({ id: opened.id, status: 'CROSS_CARRIER', signalCount: 2 });
+    // Hub A last saw the incident as it left it: it must count B's join, and keep B's status.
+    expect(await publish(hubA, members.publisher)).toEqual({ id: opened.id, status: 'CROSS_CARRIER', signalCount: 3 });
+    expect(await publish(hubB, members.watcher)).toEqual({ id: opened.id, status: 'CROSS_CARRIER', signalCount: 4 });
+  });
+
   /** Milliseconds from `since` until hub B refuses the credential, polling; null if it still accepts it at the deadline. */
   async function refusedOnB(auth: { token?: string; apiKey?: string }, since: number): Promise<number | null> {
     while (Date.now() - since < DEADLINE_MS) {

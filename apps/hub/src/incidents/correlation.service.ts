@@ -4,20 +4,16 @@ import { combineLabels } from '@kessetsu/auth';
 import { HubConfig } from '../config/hub-config.js';
 import { newId } from '../common/ids.js';
 import type { PendingSignal, UnpublishedSignal } from '../signals/stored-signal.js';
-import { Row, Statement } from '../database/statements.js';
-import {
-  AsnDirectory,
-  CorrelationTerms,
-  TimeWindow,
-  correlationTerms,
-  signalWindow,
-  windowsMeet,
-} from './correlation-rules.js';
-import { CommittedKeys } from './committed-keys.js';
-import { CandidateIncident, IncidentStore, NewIncidentEvent, StoredIncident } from './incident-store.js';
+import { Row, Statement, statement } from '../database/statements.js';
+import { AsnDirectory, CorrelationTerms, TimeWindow, correlationTerms, signalWindow, windowsMeet } from './correlation-rules.js';
+import { IncidentStore, NewIncidentEvent, StoredIncident } from './incident-store.js';
+import { OpenIncidents } from './open-incidents.js';
 import { PrefixIndex } from './prefix-index.js';
 
 const SEVERITY_ORDER = [Severity.INFO, Severity.MINOR, Severity.MAJOR, Severity.CRITICAL];
+
+/** The transaction's id as the 32-bit xid that row versions carry in `xmin`. */
+const CURRENT_TRANSACTION = statement(`SELECT (pg_current_xact_id()::text::bigint % 4294967296)::text AS xid`);
 
 export interface CorrelationOutcome {
   /** Incident of each correlated signal, by signal id (planned work has none). */
@@ -30,39 +26,45 @@ export interface CorrelationOutcome {
   committed(rows: Row[][]): void;
 }
 
-/** What a batch's signals look for, worked out before the transaction; its candidates are read with the lock. */
+/** What a batch's signals look for, worked out before the transaction. */
 export interface CorrelationPlan {
   terms: Map<string, CorrelationTerms>;
-  prefixes: string[];
-  /** The candidate incidents' query, or null when no signal correlates. */
-  candidates: Statement | null;
 }
 
-/** Later than any publication: an open-ended window then reaches its horizon, the furthest it can. */
-const LATEST_PUBLICATION = new Date(8.64e15);
-
-/** The incidents one batch may join and what it has done so far, so that its later signals see its earlier ones. */
+/**
+ * A batch's incidents over the open incidents as committed: the ones it joins are
+ * copied when first joined, so that what is committed stays as read until the batch has
+ * committed too, and saving writes only what changed.
+ */
 class BatchState {
+  /** Incidents this batch joined (copies) or opened. */
   readonly incidents = new Map<string, StoredIncident>();
-  /** Each candidate as read (joins replace its fields, never change them in place), so that saving writes only what changed. */
-  readonly asRead = new Map<string, StoredIncident>();
   readonly created = new Set<string>();
   readonly newKeys: { incidentId: string; key: string }[] = [];
   readonly newPrefixes: { incidentId: string; prefix: string }[] = [];
   readonly events: (NewIncidentEvent & { id: string })[] = [];
-  private readonly keyOwners = new Map<string, Set<string>>();
-  /** Stored incidents overlapping each of the batch's prefixes, as Postgres found them. */
-  private readonly storedOverlaps = new Map<string, Set<string>>();
+  /** Keys offered by this batch, not stored before. */
+  private readonly addedKeyOwners = new Map<string, Set<string>>();
   /** Prefixes added by this batch. */
   private readonly addedPrefixes = new PrefixIndex<string>();
 
-  constructor(candidates: CandidateIncident[]) {
-    for (const { incident, keys, prefixes } of candidates) {
-      this.incidents.set(incident.id, incident);
-      this.asRead.set(incident.id, { ...incident });
-      for (const key of keys) ownersOf(this.keyOwners, key).add(incident.id);
-      for (const prefix of prefixes) ownersOf(this.storedOverlaps, prefix).add(incident.id);
-    }
+  constructor(private readonly open: OpenIncidents) {}
+
+  /** The incident as this batch has made it so far. */
+  current(id: string): StoredIncident {
+    return this.incidents.get(id) ?? this.open.get(id)!;
+  }
+
+  /** The incident for this batch to change: its own copy. */
+  joining(id: string): StoredIncident {
+    let incident = this.incidents.get(id);
+    if (!incident) this.incidents.set(id, (incident = { ...this.open.get(id)! }));
+    return incident;
+  }
+
+  opened(incident: StoredIncident): void {
+    this.incidents.set(incident.id, incident);
+    this.created.add(incident.id);
   }
 
   /**
@@ -72,9 +74,12 @@ class BatchState {
    */
   match(terms: CorrelationTerms, window: TimeWindow, marginMs: number): StoredIncident | null {
     let oldest: StoredIncident | null = null;
-    for (const probe of terms.probes) oldest = this.oldestMeeting(this.keyOwners.get(probe), window, marginMs, oldest);
+    for (const probe of terms.probes) {
+      oldest = this.oldestMeeting(this.open.offering(probe), window, marginMs, oldest);
+      oldest = this.oldestMeeting(this.addedKeyOwners.get(probe), window, marginMs, oldest);
+    }
     for (const prefix of terms.prefixes) {
-      oldest = this.oldestMeeting(this.storedOverlaps.get(prefix), window, marginMs, oldest);
+      oldest = this.oldestMeeting(this.open.overlapping(prefix), window, marginMs, oldest);
       oldest = this.oldestMeeting(this.addedPrefixes.overlapping(prefix), window, marginMs, oldest);
     }
     return oldest;
@@ -82,7 +87,7 @@ class BatchState {
 
   private oldestMeeting(ids: Iterable<string> | undefined, window: TimeWindow, marginMs: number, oldest: StoredIncident | null): StoredIncident | null {
     for (const id of ids ?? []) {
-      const incident = this.incidents.get(id)!;
+      const incident = this.current(id);
       if (!windowsMeet(window, incident, marginMs)) continue;
       if (!oldest || incident.windowStart < oldest.windowStart || (+incident.windowStart === +oldest.windowStart && incident.id < oldest.id)) {
         oldest = incident;
@@ -91,9 +96,11 @@ class BatchState {
     return oldest;
   }
 
+  /** Records what the incident now offers; a key it offers already is not written again. */
   offer(incidentId: string, terms: CorrelationTerms): void {
     for (const key of terms.keys) {
-      const owners = ownersOf(this.keyOwners, key);
+      if (this.open.offers(incidentId, key)) continue;
+      const owners = ownersOf(this.addedKeyOwners, key);
       if (owners.has(incidentId)) continue;
       owners.add(incidentId);
       this.newKeys.push({ incidentId, key });
@@ -121,82 +128,84 @@ function ownersOf(map: Map<string, Set<string>>, key: string): Set<string> {
  */
 @Injectable()
 export class CorrelationService {
-  private readonly committedKeys = new CommittedKeys();
+  private readonly open = new OpenIncidents();
+  /** The transaction id of the latest correlated transaction, whose writes the next one's read leaves out. */
+  private latestTransaction: string | null = null;
 
   constructor(
     private readonly store: IncidentStore,
     private readonly config: HubConfig,
   ) {}
 
-  /**
-   * Outside the transaction: each signal's terms and the query for the incidents they
-   * may join. Bounds assume the latest publication time, so the candidates cover
-   * whatever the transaction's timestamp turns out to be.
-   */
+  /** Outside the transaction: each signal's terms. */
   plan(signals: UnpublishedSignal[], asns: AsnDirectory): CorrelationPlan {
     const terms = new Map<string, CorrelationTerms>();
-    let start = Infinity;
-    let end = -Infinity;
     for (const signal of signals) {
       const signalTerms = correlationTerms(signal, asns);
-      if (!signalTerms) continue;
-      terms.set(signal.id, signalTerms);
-      const window = signalWindow(signal.observedStart, signal.observedEnd, LATEST_PUBLICATION);
-      start = Math.min(start, window.start.getTime());
-      end = Math.max(end, window.end.getTime());
+      if (signalTerms) terms.set(signal.id, signalTerms);
     }
-    const all = [...terms.values()];
-    const probes = [...new Set(all.flatMap((entry) => entry.probes))];
-    const prefixes = [...new Set(all.flatMap((entry) => entry.prefixes))];
-    const candidates =
-      probes.length === 0 && prefixes.length === 0
-        ? null
-        : this.store.candidatesStatement(probes, prefixes, { start: new Date(start), end: new Date(end) }, this.marginMs());
-    return { terms, prefixes, candidates };
+    return { terms };
   }
 
-  /** Puts the signals (all planned, now holding the lock) into incidents, given the plan's candidate rows. */
-  correlate(plan: CorrelationPlan, candidateRows: Row[], signals: PendingSignal[]): CorrelationOutcome {
+  /**
+   * What a transaction reads with the lock, before `correlate`: the incidents changed since
+   * the open incidents known here, and its own transaction id. The latest transaction's
+   * writes are left out, for it may be committing as this is sent (see SignalWriter); the
+   * caller lets it finish before correlating.
+   */
+  reads(): Statement[] {
+    return [this.store.changesStatement(this.open.revision, this.latestTransaction), CURRENT_TRANSACTION];
+  }
+
+  /**
+   * Puts the signals (all planned, now holding the lock) into incidents, given the rows of
+   * `reads`. The transaction before this one must have been answered: committed (and its
+   * incidents known here) or failed.
+   */
+  correlate(plan: CorrelationPlan, readRows: Row[][], signals: PendingSignal[]): CorrelationOutcome {
+    const [changes, [{ xid }]] = readRows;
+    this.open.read(this.store.toChanges(changes));
+    this.latestTransaction = xid;
     const marginMs = this.marginMs();
-    const batch = new BatchState(this.store.toCandidates(candidateRows, plan.prefixes));
-    const touched = new Map<string, StoredIncident>();
+    const batch = new BatchState(this.open);
     const incidentOf = new Map<string, string>();
     for (const signal of signals) {
       const terms = plan.terms.get(signal.id);
       if (!terms) continue;
       const window = signalWindow(signal.observedStart, signal.observedEnd, signal.publishedAt);
-      let incident = batch.match(terms, window, marginMs);
-      if (!incident) {
+      const found = batch.match(terms, window, marginMs);
+      let incident: StoredIncident;
+      if (found) {
+        incident = batch.joining(found.id);
+      } else {
         incident = openIncident(signal, window);
-        batch.incidents.set(incident.id, incident);
-        batch.created.add(incident.id);
+        batch.opened(incident);
         batch.events.push(event(incident.id, IncidentEventType.OPENED, signal.orgId, { kind: signal.kind }));
       }
-      touched.set(incident.id, incident);
       this.join(batch, incident, signal, window);
       batch.offer(incident.id, terms);
       incidentOf.set(signal.id, incident.id);
     }
+    const touched = [...batch.incidents.values()];
     const saves = this.store.saveStatements(
-      [...touched.values()],
+      touched,
       (id) => batch.created.has(id),
-      (id) => batch.asRead.get(id),
+      (id) => this.open.get(id),
     );
-    const unknownKeys = batch.newKeys.filter(({ incidentId, key }) => !this.committedKeys.has(incidentId, key));
     const statements = [
       ...saves,
-      ...[this.store.keysStatement(unknownKeys), this.store.prefixesStatement(batch.newPrefixes), this.store.eventsStatement(batch.events)].filter(
+      ...[this.store.keysStatement(batch.newKeys), this.store.prefixesStatement(batch.newPrefixes), this.store.eventsStatement(batch.events)].filter(
         (write): write is Statement => write !== null,
       ),
     ];
     return {
       incidentOf,
-      touched: [...touched.values()],
+      touched,
       statements,
       committed: (rows) => {
         const revisions = this.store.revisionsOf(rows.slice(0, saves.length));
-        for (const incident of touched.values()) incident.revision = revisions.get(incident.id)!;
-        this.committedKeys.remember(batch.newKeys);
+        for (const incident of touched) incident.revision = revisions.get(incident.id)!;
+        this.open.committed(touched, batch.newKeys, batch.newPrefixes);
       },
     };
   }

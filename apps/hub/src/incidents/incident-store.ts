@@ -39,13 +39,18 @@ export interface NewIncidentEvent {
   details: Record<string, unknown>;
 }
 
-/** An open incident a batch may join, with what made it a candidate. */
-export interface CandidateIncident {
+/** An incident as correlation knows it: with the keys and prefixes it offers while open. */
+export interface CorrelatedIncident {
   incident: StoredIncident;
-  /** The batch's probes it offers. */
   keys: string[];
-  /** The batch's prefixes it overlaps. */
   prefixes: string[];
+}
+
+/** Incidents changed since a revision (see changesStatement). */
+export interface IncidentChanges {
+  /** The latest revision when read: every change up to it is in `incidents` or was asked not to be. */
+  revision: bigint;
+  incidents: CorrelatedIncident[];
 }
 
 /** An incident as the audit of restricted reads sees it: its participants own it. */
@@ -146,46 +151,31 @@ export class IncidentStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Open incidents, within the widened bounds of a batch's windows, that offer one of
-   * the batch's probes or hold a prefix overlapping one of its prefixes: one query per
-   * batch, its rows as one JSON document for `toCandidates` (against rows with JSON
-   * arrays, the hub spent 78-79 instead of 82-86 us of CPU per ingested signal, for 3.5-4
-   * ms more of Postgres's time per 940 candidates). Each comes with the probes it offers
-   * and the positions of the prefixes it overlaps. Only open incidents' keys and prefixes
-   * are searched (`setOpen`), so the cost follows what is open, not the history. Each incident
-   * hit is read by one primary-key probe: joined by hash, the planner scanned the whole
-   * incident table (dead versions of every update included) for a publish matching one
-   * incident, 2.3 ms under the lock.
+   * The incidents changed since `since`, with their open keys and prefixes, as one JSON
+   * document for `toChanges`; with no `since`, every open incident. Rows last written by
+   * transaction `unlessWrittenBy` (a 32-bit xid) are left out: the caller wrote them, and
+   * knows them already once that transaction has committed.
    */
-  candidatesStatement(probes: string[], prefixes: string[], bounds: TimeWindow, marginMs: number): Statement {
+  changesStatement(since: bigint | null, unlessWrittenBy: string | null): Statement {
+    // Open statuses by name, so that the status index finds them among every resolved incident.
+    const changed = since === null ? `i.status IN ('SINGLE_ORG', 'CROSS_CARRIER')` : `i.revision > $1::bigint AND ($2::xid IS NULL OR i.xmin <> $2::xid)`;
     return statement(
-      `WITH hit AS (
-           SELECT k.incident_id, k.key, NULL::int AS position FROM incident_key k WHERE k.key = ANY($1::text[]) AND k.open
-           UNION ALL
-           SELECT p.incident_id, NULL, q.position::int
-           FROM unnest($2::cidr[]) WITH ORDINALITY AS q(prefix, position) JOIN incident_prefix p ON p.prefix && q.prefix AND p.open),
-         matched AS (
-           SELECT h.incident_id, array_remove(array_agg(DISTINCT h.key), NULL) AS matched_keys,
-                  array_remove(array_agg(DISTINCT h.position), NULL) AS matched_positions
-           FROM hit h GROUP BY h.incident_id)
-       SELECT coalesce(json_agg(c), '[]') AS candidates FROM (
-         SELECT i.*, m.matched_keys, m.matched_positions
-         FROM matched m
-         CROSS JOIN LATERAL (SELECT ${INCIDENT_DOCUMENT_COLUMNS} FROM incident i
-           WHERE i.id = m.incident_id AND i.status <> 'RESOLVED'
-             AND i.window_start <= $4::timestamptz + make_interval(secs => $5::float8 / 1000)
-             AND i.window_end >= $3::timestamptz - make_interval(secs => $5::float8 / 1000)) i) c`,
-      [probes, prefixes, bounds.start, bounds.end, marginMs],
+      `SELECT (SELECT coalesce(max(revision), 0)::text FROM incident) AS revision, coalesce(json_agg(c), '[]') AS incidents FROM (
+         SELECT ${INCIDENT_DOCUMENT_COLUMNS},
+           array(SELECT k.key FROM incident_key k WHERE k.incident_id = i.id AND k.open) AS keys,
+           array(SELECT p.prefix::text FROM incident_prefix p WHERE p.incident_id = i.id AND p.open) AS prefixes
+         FROM incident i WHERE ${changed}) c`,
+      since === null ? [] : [since.toString(), unlessWrittenBy],
     );
   }
 
-  /** The candidates statement's rows; none when the batch had nothing to look for. */
-  toCandidates(rows: Row[], prefixes: string[]): CandidateIncident[] {
-    return ((rows[0]?.candidates ?? []) as Row[]).map((record) => ({
-      incident: toStoredIncident(withDates(record)),
-      keys: record.matched_keys,
-      prefixes: (record.matched_positions as number[]).map((position) => prefixes[position - 1]),
-    }));
+  /** The changes statement's row. */
+  toChanges(rows: Row[]): IncidentChanges {
+    const [{ revision, incidents }] = rows;
+    return {
+      revision: BigInt(revision),
+      incidents: (incidents as Row[]).map((record) => ({ incident: toStoredIncident(withDates(record)), keys: record.keys, prefixes: record.prefixes })),
+    };
   }
 
   /**

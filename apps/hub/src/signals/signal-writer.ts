@@ -60,6 +60,8 @@ export class SignalWriter {
   private writing = false;
   /** Settles when the last started transaction has been answered (and announced). */
   private answered: Promise<void> = Promise.resolve();
+  /** Settles when the last started transaction has committed (its outcome applied) or failed. */
+  private previousTransaction: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: SignalStore,
@@ -144,18 +146,36 @@ export class SignalWriter {
     const signals = new Map(group.flatMap((request) => request.rows.map((row) => [row.id, toSignalInWriting(row)])));
     const unwritten = [...signals.values()];
     const plan = this.correlation.plan(unwritten, asns);
-    const reads = [this.store.findBySourceRefs(unwritten)];
-    const candidatesAt = plan.candidates ? reads.push(plan.candidates) - 1 : -1;
+    const correlationReads = this.correlation.reads();
+    const reads = [this.store.findBySourceRefs(unwritten), ...correlationReads];
     // Large transactions COPY their signals: the rows' text written before the lock, and
     // sequences drawn among the reads, so that everything after them goes with COMMIT.
     const copyTexts = copies ? this.store.copyTexts(group.flatMap((request) => request.rows)) : null;
     const sequencesAt = copyTexts ? reads.push(this.store.drawSequences(signals.size)) - 1 : -1;
-    return this.store.orderedWrite(
+    // This transaction's reads may return before the hub has read the previous one's
+    // commit; correlation goes on from where that one left the open incidents.
+    const previous = this.previousTransaction;
+    const transaction = this.store.orderedWrite(
       reads,
-      (publishedAt, rows) =>
-        this.storeGroup(publishedAt, group, signals, plan, rows[0], candidatesAt < 0 ? [] : rows[candidatesAt], copyTexts && { texts: copyTexts, drawn: rows[sequencesAt] }),
+      async (publishedAt, rows) => {
+        await previous;
+        return this.storeGroup(
+          publishedAt,
+          group,
+          signals,
+          plan,
+          rows[0],
+          rows.slice(1, 1 + correlationReads.length),
+          copyTexts && { texts: copyTexts, drawn: rows[sequencesAt] },
+        );
+      },
       lastRoundTripSent,
     );
+    this.previousTransaction = transaction.then(
+      () => undefined,
+      () => undefined,
+    );
+    return transaction;
   }
 
   /**
@@ -169,7 +189,7 @@ export class SignalWriter {
     signals: Map<string, StoredSignal>,
     plan: CorrelationPlan,
     storedRows: Row[],
-    candidateRows: Row[],
+    correlationRows: Row[][],
     copying: { texts: Map<string, string>; drawn: Row[] } | null,
   ): OrderedWork<WriteOutcome[]> {
     /** By organisation and sourceRef: stored before, or by an earlier request of this transaction. */
@@ -187,7 +207,7 @@ export class SignalWriter {
     }
     const pending = freshRows.map((row) => signals.get(row.id)!);
     for (const signal of pending) signal.publishedAt = publishedAt;
-    const correlation = this.correlation.correlate(plan, candidateRows, pending);
+    const correlation = this.correlation.correlate(plan, correlationRows, pending);
     for (const row of freshRows) row.incident_id = correlation.incidentOf.get(row.id) ?? null;
     const freshIds = new Set(freshRows.map((row) => row.id));
 
