@@ -29,6 +29,8 @@ export interface CorrelationOutcome {
 /** What a batch's signals look for, worked out before the transaction. */
 export interface CorrelationPlan {
   terms: Map<string, CorrelationTerms>;
+  /** Every route prefix the batch holds, each once. */
+  prefixes: string[];
 }
 
 /**
@@ -48,7 +50,11 @@ class BatchState {
   /** Prefixes added by this batch. */
   private readonly addedPrefixes = new PrefixIndex<string>();
 
-  constructor(private readonly open: OpenIncidents) {}
+  /** `storedOverlaps`: open incidents overlapping each of the batch's prefixes, as Postgres found them. */
+  constructor(
+    private readonly open: OpenIncidents,
+    private readonly storedOverlaps: Map<string, string[]>,
+  ) {}
 
   /** The incident as this batch has made it so far. */
   current(id: string): StoredIncident {
@@ -79,7 +85,7 @@ class BatchState {
       oldest = this.oldestMeeting(this.addedKeyOwners.get(probe), window, marginMs, oldest);
     }
     for (const prefix of terms.prefixes) {
-      oldest = this.oldestMeeting(this.open.overlapping(prefix), window, marginMs, oldest);
+      oldest = this.oldestMeeting(this.storedOverlaps.get(prefix), window, marginMs, oldest);
       oldest = this.oldestMeeting(this.addedPrefixes.overlapping(prefix), window, marginMs, oldest);
     }
     return oldest;
@@ -140,21 +146,27 @@ export class CorrelationService {
   /** Outside the transaction: each signal's terms. */
   plan(signals: UnpublishedSignal[], asns: AsnDirectory): CorrelationPlan {
     const terms = new Map<string, CorrelationTerms>();
+    const prefixes = new Set<string>();
     for (const signal of signals) {
       const signalTerms = correlationTerms(signal, asns);
-      if (signalTerms) terms.set(signal.id, signalTerms);
+      if (!signalTerms) continue;
+      terms.set(signal.id, signalTerms);
+      for (const prefix of signalTerms.prefixes) prefixes.add(prefix);
     }
-    return { terms };
+    return { terms, prefixes: [...prefixes] };
   }
 
   /**
    * What a transaction reads with the lock, before `correlate`: the incidents changed since
-   * the open incidents known here, and its own transaction id. The latest transaction's
-   * writes are left out, for it may be committing as this is sent (see SignalWriter); the
-   * caller lets it finish before correlating.
+   * the open incidents known here, its own transaction id, and the open incidents
+   * overlapping the batch's prefixes. The latest transaction's writes are left out, for it
+   * may be committing as this is sent (see SignalWriter); the caller lets it finish before
+   * correlating.
    */
-  reads(): Statement[] {
-    return [this.store.changesStatement(this.open.revision, this.latestTransaction), CURRENT_TRANSACTION];
+  reads(plan: CorrelationPlan): Statement[] {
+    const reads = [this.store.changesStatement(this.open.revision, this.latestTransaction), CURRENT_TRANSACTION];
+    if (plan.prefixes.length > 0) reads.push(this.store.overlapsStatement(plan.prefixes));
+    return reads;
   }
 
   /**
@@ -163,11 +175,11 @@ export class CorrelationService {
    * incidents known here) or failed.
    */
   correlate(plan: CorrelationPlan, readRows: Row[][], signals: PendingSignal[]): CorrelationOutcome {
-    const [changes, [{ xid }]] = readRows;
+    const [changes, [{ xid }], overlaps] = readRows;
     this.open.read(this.store.toChanges(changes));
     this.latestTransaction = xid;
     const marginMs = this.marginMs();
-    const batch = new BatchState(this.open);
+    const batch = new BatchState(this.open, overlaps ? this.store.toOverlaps(overlaps, plan.prefixes) : new Map());
     const incidentOf = new Map<string, string>();
     for (const signal of signals) {
       const terms = plan.terms.get(signal.id);
@@ -205,7 +217,7 @@ export class CorrelationService {
       committed: (rows) => {
         const revisions = this.store.revisionsOf(rows.slice(0, saves.length));
         for (const incident of touched) incident.revision = revisions.get(incident.id)!;
-        this.open.committed(touched, batch.newKeys, batch.newPrefixes);
+        this.open.committed(touched, batch.newKeys);
       },
     };
   }

@@ -39,11 +39,10 @@ export interface NewIncidentEvent {
   details: Record<string, unknown>;
 }
 
-/** An incident as correlation knows it: with the keys and prefixes it offers while open. */
+/** An incident as correlation knows it: with the keys it offers while open. */
 export interface CorrelatedIncident {
   incident: StoredIncident;
   keys: string[];
-  prefixes: string[];
 }
 
 /** Incidents changed since a revision (see changesStatement). */
@@ -151,7 +150,7 @@ export class IncidentStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * The incidents changed since `since`, with their open keys and prefixes, as one JSON
+   * The incidents changed since `since`, with their open keys, as one JSON
    * document for `toChanges`; with no `since`, every open incident. Rows last written by
    * transaction `unlessWrittenBy` (a 32-bit xid) are left out: the caller wrote them, and
    * knows them already once that transaction has committed.
@@ -162,8 +161,7 @@ export class IncidentStore {
     return statement(
       `SELECT (SELECT coalesce(max(revision), 0)::text FROM incident) AS revision, coalesce(json_agg(c), '[]') AS incidents FROM (
          SELECT ${INCIDENT_DOCUMENT_COLUMNS},
-           array(SELECT k.key FROM incident_key k WHERE k.incident_id = i.id AND k.open) AS keys,
-           array(SELECT p.prefix::text FROM incident_prefix p WHERE p.incident_id = i.id AND p.open) AS prefixes
+           array(SELECT k.key FROM incident_key k WHERE k.incident_id = i.id AND k.open) AS keys
          FROM incident i WHERE ${changed}) c`,
       since === null ? [] : [since.toString(), unlessWrittenBy],
     );
@@ -174,8 +172,31 @@ export class IncidentStore {
     const [{ revision, incidents }] = rows;
     return {
       revision: BigInt(revision),
-      incidents: (incidents as Row[]).map((record) => ({ incident: toStoredIncident(withDates(record)), keys: record.keys, prefixes: record.prefixes })),
+      incidents: (incidents as Row[]).map((record) => ({ incident: toStoredIncident(withDates(record)), keys: record.keys })),
     };
+  }
+
+  /**
+   * The open incidents holding a prefix that overlaps each of `prefixes` (SP-GiST `&&` on
+   * open prefixes only), as one JSON object from a prefix's position (1-based) to the ids;
+   * `toOverlaps` reads it.
+   */
+  overlapsStatement(prefixes: string[]): Statement {
+    return statement(
+      `SELECT coalesce(json_object_agg(position, ids), '{}') AS overlaps FROM (
+         SELECT q.position, json_agg(DISTINCT p.incident_id) AS ids
+         FROM unnest($1::cidr[]) WITH ORDINALITY AS q(prefix, position) JOIN incident_prefix p ON p.prefix && q.prefix AND p.open
+         GROUP BY q.position) found`,
+      [prefixes],
+    );
+  }
+
+  /** The overlaps statement's row: the incidents overlapping each prefix asked about. */
+  toOverlaps(rows: Row[], prefixes: string[]): Map<string, string[]> {
+    const overlaps = new Map<string, string[]>();
+    const found: Record<string, string[]> = rows[0].overlaps;
+    for (const position in found) overlaps.set(prefixes[Number(position) - 1], found[position]);
+    return overlaps;
   }
 
   /**

@@ -30,39 +30,36 @@ describe('OpenIncidents', () => {
   it('starts unread, then follows the changes read and the revisions committed', () => {
     const open = new OpenIncidents();
     expect(open.revision).toBeNull();
-    open.read({ revision: 7n, incidents: [{ incident: incident('a', 5n), keys: ['drop:13'], prefixes: ['192.0.2.0/24'] }] });
+    open.read({ revision: 7n, incidents: [{ incident: incident('a', 5n), keys: ['drop:13'] }] });
     expect(open.revision).toBe(7n);
     expect([...open.offering('drop:13')!]).toEqual(['a']);
-    expect([...open.overlapping('192.0.2.128/25')]).toEqual(['a']);
     expect(open.offers('a', 'drop:13')).toBe(true);
 
-    open.committed([incident('a', 9n, { signalCount: 2 }), incident('b', 10n)], [{ incidentId: 'b', key: 'drop:27' }], [{ incidentId: 'a', prefix: '10.0.0.0/8' }]);
+    open.committed([incident('a', 9n, { signalCount: 2 }), incident('b', 10n)], [{ incidentId: 'b', key: 'drop:27' }, { incidentId: 'a', key: 'drop:27' }]);
     expect(open.revision).toBe(10n);
     expect(open.get('a')!.signalCount).toBe(2);
-    expect([...open.offering('drop:27')!]).toEqual(['b']);
-    expect([...open.overlapping('10.1.0.0/16')]).toEqual(['a']);
+    expect([...open.offering('drop:27')!].sort()).toEqual(['a', 'b']);
   });
 
   it('keeps a newer version than a change read late, and never goes back in revision', () => {
     const open = new OpenIncidents();
-    open.read({ revision: 9n, incidents: [{ incident: incident('a', 9n, { signalCount: 3 }), keys: [], prefixes: [] }] });
-    open.read({ revision: 8n, incidents: [{ incident: incident('a', 8n, { signalCount: 2 }), keys: [], prefixes: [] }] });
+    open.read({ revision: 9n, incidents: [{ incident: incident('a', 9n, { signalCount: 3 }), keys: [] }] });
+    open.read({ revision: 8n, incidents: [{ incident: incident('a', 8n, { signalCount: 2 }), keys: [] }] });
     expect(open.get('a')!.signalCount).toBe(3);
     expect(open.revision).toBe(9n);
   });
 
-  it('lets go of a resolved incident with everything it offered, and takes it back when reopened', () => {
+  it('lets go of a resolved incident with the keys it offered, and takes it back when reopened', () => {
     const open = new OpenIncidents();
-    open.read({ revision: 2n, incidents: [{ incident: incident('a', 2n), keys: ['drop:13'], prefixes: ['192.0.2.0/24', '192.0.2.0/25'] }] });
-    open.read({ revision: 3n, incidents: [{ incident: incident('a', 3n, { status: IncidentStatus.RESOLVED }), keys: [], prefixes: [] }] });
+    open.read({ revision: 2n, incidents: [{ incident: incident('a', 2n), keys: ['drop:13', 'victim:org-1'] }, { incident: incident('b', 1n), keys: ['drop:13'] }] });
+    open.read({ revision: 3n, incidents: [{ incident: incident('a', 3n, { status: IncidentStatus.RESOLVED }), keys: [] }] });
     expect(open.get('a')).toBeUndefined();
-    expect(open.offering('drop:13')).toBeUndefined();
-    expect(open.overlapping('192.0.2.0/24').size).toBe(0);
+    expect([...open.offering('drop:13')!]).toEqual(['b']);
+    expect(open.offering('victim:org-1')).toBeUndefined();
     expect(open.offers('a', 'drop:13')).toBe(false);
 
-    open.read({ revision: 4n, incidents: [{ incident: incident('a', 4n), keys: ['drop:13'], prefixes: ['192.0.2.0/25'] }] });
-    expect([...open.offering('drop:13')!]).toEqual(['a']);
-    expect([...open.overlapping('192.0.2.0/24')]).toEqual(['a']);
-    expect(open.overlapping('192.0.2.128/25').size).toBe(0);
+    open.read({ revision: 4n, incidents: [{ incident: incident('a', 4n), keys: ['drop:13'] }] });
+    expect([...open.offering('drop:13')!].sort()).toEqual(['a', 'b']);
+    expect(open.get('a')!.revision).toBe(4n);
   });
 });

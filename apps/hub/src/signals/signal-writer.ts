@@ -146,7 +146,7 @@ export class SignalWriter {
     const signals = new Map(group.flatMap((request) => request.rows.map((row) => [row.id, toSignalInWriting(row)])));
     const unwritten = [...signals.values()];
     const plan = this.correlation.plan(unwritten, asns);
-    const correlationReads = this.correlation.reads();
+    const correlationReads = this.correlation.reads(plan);
     const reads = [this.store.findBySourceRefs(unwritten), ...correlationReads];
     // Large transactions COPY their signals: the rows' text written before the lock, and
     // sequences drawn among the reads, so that everything after them goes with COMMIT.
