@@ -1,4 +1,4 @@
-import { isIpPrefix } from './ip-prefix.js';
+import { isIpPrefix, parsePrefix } from './ip-prefix.js';
 
 describe('isIpPrefix', () => {
   it.each([
@@ -39,4 +39,19 @@ describe('isIpPrefix', () => {
   );
 
   it.each([['2001:db8::/32'], ['::/0'], ['::ffff:192.0.2.0/120'], ['0.0.0.0/0']])('accepts %s', (value) => expect(isIpPrefix(value)).toBe(true));
+});
+
+describe('parsePrefix', () => {
+  it.each<[string, number, string, boolean]>([
+    ['0.0.0.0/0', 4, '', false],
+    ['10.0.0.0/8', 4, '00001010', false],
+    ['203.0.113.128/25', 4, '1100101100000000011100011', false],
+    ['203.0.113.5/24', 4, '110010110000000001110001', true],
+    ['255.255.255.255/32', 4, '1'.repeat(32), false],
+    ['1.2.3.4/32', 4, '00000001000000100000001100000100', false],
+    ['2001:db8::/32', 6, '00100000000000010000110110111000', false],
+    ['::ffff:192.0.2.1/96', 6, `${'0'.repeat(80)}${'1'.repeat(16)}`, true],
+  ])('%s is family %i with network bits %s (host bits set: %s)', (value, family, networkBits, hostBitsSet) =>
+    expect(parsePrefix(value)).toEqual({ family, length: Number(value.split('/')[1]), networkBits, hostBitsSet }),
+  );
 });
