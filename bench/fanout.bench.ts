@@ -8,6 +8,7 @@ export function correctnessRows(figures: FanoutFigures): [string, string, string
     ['signals published (acknowledged)', String(figures.published), `${RATE}/s for ${SECONDS} s`],
     ['deliveries the policy allows', String(figures.expected), ''],
     ['lost', String(figures.lost), `must be 0: ${verdict(figures.lost === 0)}`],
+    ['signals delivered that this run did not see answered (not counted)', String(figures.uncounted), 'published before it, or unanswered'],
     ['duplicates', String(figures.duplicates), `must be 0: ${verdict(figures.duplicates === 0)}`],
     ['misrouted (policy forbids the viewer)', String(figures.misrouted), `must be 0: ${verdict(figures.misrouted === 0)}`],
     ['over-disclosed (identity or raw text)', String(figures.overDisclosed), `must be 0: ${verdict(figures.overDisclosed === 0)}`],
