@@ -19,6 +19,8 @@ export interface OrderedFeedSource<TRecord, TEvent, TFilter> {
   readonly trigger: HubTrigger;
   /** The last position a notice announces, when it says (a notice this feed has already passed needs no read). */
   noticedPosition?(notice: unknown): bigint | null;
+  /** A notice of a commit this process will `offer` itself, which the pump need not act on. */
+  isOwnNotice?(notice: unknown): boolean;
   positionOf(record: TRecord): bigint;
   maxPosition(): Promise<bigint>;
   /** Every record committed after a position, in order (the pump filters per subscriber). */
@@ -87,6 +89,7 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
       pubsub: options.pubsub,
       trigger: source.trigger,
       isPassed: (notice) => {
+        if (source.isOwnNotice?.(notice)) return true;
         const position = source.noticedPosition?.(notice) ?? null;
         return position !== null && position <= this.highWater;
       },

@@ -1,3 +1,5 @@
+import { quoteLiteral } from '../database/statements.js';
+
 /** Messages the hub processes exchange over the PubSub engine. */
 export const HUB_PUBSUB = Symbol('HUB_PUBSUB');
 
@@ -13,6 +15,8 @@ export enum HubTrigger {
 
 export interface SignalsCommittedEvent {
   maxSequence: string;
+  /** The process that committed them, when its notice went with the commit (see signalsCommittedSql). */
+  committedBy?: string;
 }
 
 export interface IncidentsChangedEvent {
@@ -30,6 +34,16 @@ export function signalsCommitted(sequences: readonly bigint[]): SignalsCommitted
 export function incidentsChanged(revisions: readonly bigint[]): IncidentsChangedEvent {
   return { maxRevision: highest(revisions) };
 }
+
+/**
+ * The same two notices as SQL, for a transaction holding the ordered-write lock to send
+ * with its commit: the highest position stored is then its own. The signals' notice names
+ * the committing process, whose own feed has the signals from the commit's answer and need
+ * not read them back.
+ */
+export const signalsCommittedSql = (committedBy: string) =>
+  `json_build_object('maxSequence', (SELECT max(sequence) FROM signal)::text, 'committedBy', ${quoteLiteral(committedBy)})`;
+export const INCIDENTS_CHANGED_SQL = `json_build_object('maxRevision', (SELECT max(revision) FROM incident)::text)`;
 
 /** The last position a notice announces, or null when it carries none (or a malformed one). */
 export function noticedPosition(notice: unknown, field: keyof SignalsCommittedEvent | keyof IncidentsChangedEvent): bigint | null {

@@ -1,6 +1,8 @@
 import { PubSubEngine } from 'graphql-subscriptions';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { Statement, statement } from '../database/statements.js';
 
 const CHANNEL = 'kessetsu_events';
 const RECONNECT_DELAY_MS = 1000;
@@ -26,6 +28,8 @@ interface QueuedNotice {
  * Postgres' 8000-byte limit, so the hub sends small notices and reads the data itself.
  */
 export class PostgresPubSub extends PubSubEngine {
+  /** This hub process among those listening, for notices that name their sender. */
+  readonly processId = randomUUID();
   private listenerClient: pg.Client | null = null;
   private readonly subscriptions = new Map<number, { trigger: string; listener: Listener }>();
   private nextId = 1;
@@ -66,6 +70,16 @@ export class PostgresPubSub extends PubSubEngine {
       this.queued.push({ message, sent, failed });
       if (this.queued.length === 1) queueMicrotask(() => void this.sendQueued());
     });
+  }
+
+  /**
+   * A statement that sends the notice when the transaction running it commits, in commit
+   * order, its payload computed by `payloadSql` in that transaction. Sent by the committing
+   * query itself, it reaches the other processes without waiting for this one to read the
+   * commit's answer and send a notice of its own, a wait its delivery rounds lengthened.
+   */
+  noticeAtCommit(triggerName: string, payloadSql: string): Statement {
+    return statement(`SELECT pg_notify($1, json_build_object('triggerName', $2::text, 'payload', ${payloadSql})::text)`, [CHANNEL, triggerName]);
   }
 
   async subscribe(triggerName: string, onMessage: Listener): Promise<number> {

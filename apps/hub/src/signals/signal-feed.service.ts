@@ -8,7 +8,8 @@ import { encodeCursor } from '../common/cursor.js';
 import { ROOT_LOGGER } from '../common/logger.js';
 import { OrderedFeed, OrderedFeedSource } from '../live/ordered-feed.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { HUB_PUBSUB, HubTrigger, noticedPosition } from '../pubsub/hub-events.js';
+import { HUB_PUBSUB, HubTrigger, SignalsCommittedEvent, noticedPosition } from '../pubsub/hub-events.js';
+import { PostgresPubSub } from '../pubsub/postgres-pubsub.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
 import { signalMatchesFilter } from './signal-filter.js';
 import { SignalFeedEvent } from './signal.model.js';
@@ -25,6 +26,8 @@ export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, O
   readonly trigger = HubTrigger.SIGNALS_COMMITTED;
   readonly auditTarget = 'signal';
   private readonly feed: OrderedFeed<StoredSignal, SignalFeedEvent, Filter>;
+  /** This process, as the signals' notices name it (Postgres engine only). */
+  private readonly processId: string | null;
 
   constructor(
     private readonly store: SignalStore,
@@ -35,6 +38,7 @@ export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, O
     @Inject(HUB_PUBSUB) pubsub: PubSubEngine,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
+    this.processId = pubsub instanceof PostgresPubSub ? pubsub.processId : null;
     this.feed = new OrderedFeed(this, {
       pubsub,
       audit,
@@ -64,6 +68,15 @@ export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, O
 
   noticedPosition(notice: unknown): bigint | null {
     return noticedPosition(notice, 'maxSequence');
+  }
+
+  /**
+   * A notice of this process's own commit, sent by Postgres as it commits: the writer offers
+   * the same signals once the commit is answered (a read-back started by the notice would
+   * race that offer and lose, costing a query and the delay of its answer).
+   */
+  isOwnNotice(notice: unknown): boolean {
+    return this.processId !== null && (notice as Partial<SignalsCommittedEvent> | null)?.committedBy === this.processId;
   }
 
   positionOf(signal: StoredSignal): bigint {

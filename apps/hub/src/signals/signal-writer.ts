@@ -12,7 +12,8 @@ import { CorrelationPlan, CorrelationService } from '../incidents/correlation.se
 import type { StoredIncident } from '../incidents/incident-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
-import { HUB_PUBSUB, HubTrigger, incidentsChanged, signalsCommitted } from '../pubsub/hub-events.js';
+import { HUB_PUBSUB, HubTrigger, INCIDENTS_CHANGED_SQL, incidentsChanged, signalsCommitted, signalsCommittedSql } from '../pubsub/hub-events.js';
+import { PostgresPubSub } from '../pubsub/postgres-pubsub.js';
 import type { SignalDetailsRecord } from './signal-details.js';
 import { NewSignalRow, SignalStore } from './signal-store.js';
 import { SignalFeedService } from './signal-feed.service.js';
@@ -224,8 +225,9 @@ export class SignalWriter {
     const rollup = this.aggregates.recordStatement(copied ? copied.block : { ids: [...freshIds] });
     const bookkeeping = [rollup, audit].filter((write): write is Statement => write !== null);
     const incidentWrites = correlation.statements;
+    const notices = freshRows.length > 0 ? this.noticesAtCommit(correlation.touched.length > 0) : [];
     return {
-      final: [...incidentWrites, ...(copied ? [copied.copy] : insert), ...bookkeeping],
+      final: [...incidentWrites, ...(copied ? [copied.copy] : insert), ...bookkeeping, ...notices],
       committed: (finalRows: Row[][]): WriteOutcome[] => {
         correlation.committed(finalRows.slice(0, incidentWrites.length));
         const sequences = copied?.sequences ?? this.store.sequencesOf(insert.length > 0 ? finalRows[incidentWrites.length] : []);
@@ -245,10 +247,23 @@ export class SignalWriter {
     };
   }
 
+  /**
+   * With Postgres between the hub processes, the notices of a transaction that stored
+   * signals go with its commit (see PostgresPubSub.noticeAtCommit); in-process, `announce`
+   * publishes them once the commit is answered.
+   */
+  private noticesAtCommit(incidentsChanged: boolean): Statement[] {
+    if (!(this.pubsub instanceof PostgresPubSub)) return [];
+    const notices = [this.pubsub.noticeAtCommit(HubTrigger.SIGNALS_COMMITTED, signalsCommittedSql(this.pubsub.processId))];
+    if (incidentsChanged) notices.push(this.pubsub.noticeAtCommit(HubTrigger.INCIDENTS_CHANGED, INCIDENTS_CHANGED_SQL));
+    return notices;
+  }
+
   /** Wakes the live feeds of every hub process. A lost notice only delays delivery until the next poll. */
   private announce(inserted: StoredSignal[], touched: StoredIncident[]): void {
     for (const signal of inserted) this.metrics.signalsPublished.inc({ kind: signal.kind });
     this.feed.offer(inserted);
+    if (this.pubsub instanceof PostgresPubSub) return;
     const notices: [HubTrigger, object][] = [[HubTrigger.SIGNALS_COMMITTED, signalsCommitted(inserted.map((signal) => signal.sequence))]];
     if (touched.length > 0) notices.push([HubTrigger.INCIDENTS_CHANGED, incidentsChanged(touched.map((incident) => incident.revision))]);
     for (const [trigger, payload] of notices) {
