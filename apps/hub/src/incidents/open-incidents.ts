@@ -9,12 +9,12 @@ interface OpenIncident {
 /**
  * The open incidents as last committed, with the keys they offer: what correlation
  * searches, kept by the process that writes signals instead of read from Postgres for
- * every transaction. (Route prefixes stay in Postgres, searched by overlap per
- * transaction: a leak puts a hundred thousand of them in its incidents, too many to hold.) Each transaction reads only what changed since the
- * revision this view has reached (another hub process's joins, a curation, the quiet
- * sweep), under the write lock; its own changes enter once it has committed. Reading the
- * 940 candidate incidents of each ingest transaction took 24 ms of Postgres's time under
- * the lock and a tenth of the hub's (bench/README.md).
+ * every transaction. Each transaction reads only what changed since the revision this
+ * view has reached (another hub process's joins, a curation, the quiet sweep), under the
+ * write lock; its own changes enter once it has committed. Reading the 940 candidate
+ * incidents of each ingest transaction took 24 ms of Postgres's time under the lock and a
+ * tenth of the hub's (bench/README.md). Route prefixes stay in Postgres, searched by
+ * overlap per transaction: a leak gives its incidents a hundred thousand, too many to hold.
  *
  * The incidents held are never changed in place: a batch works on copies (see
  * BatchState), and `committed` puts them in.

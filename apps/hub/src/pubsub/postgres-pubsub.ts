@@ -1,5 +1,5 @@
-import { PubSubEngine } from 'graphql-subscriptions';
 import { randomUUID } from 'node:crypto';
+import { PubSubEngine } from 'graphql-subscriptions';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { Statement, statement } from '../database/statements.js';

@@ -225,7 +225,7 @@ export class SignalWriter {
     const rollup = this.aggregates.recordStatement(copied ? copied.block : { ids: [...freshIds] });
     const bookkeeping = [rollup, audit].filter((write): write is Statement => write !== null);
     const incidentWrites = correlation.statements;
-    const notices = freshRows.length > 0 ? this.noticesAtCommit(correlation.touched.length > 0) : [];
+    const notices = freshRows.length > 0 && this.pubsub instanceof PostgresPubSub ? noticesAtCommit(this.pubsub, correlation.touched.length > 0) : [];
     return {
       final: [...incidentWrites, ...(copied ? [copied.copy] : insert), ...bookkeeping, ...notices],
       committed: (finalRows: Row[][]): WriteOutcome[] => {
@@ -247,22 +247,11 @@ export class SignalWriter {
     };
   }
 
-  /**
-   * With Postgres between the hub processes, the notices of a transaction that stored
-   * signals go with its commit (see PostgresPubSub.noticeAtCommit); in-process, `announce`
-   * publishes them once the commit is answered.
-   */
-  private noticesAtCommit(incidentsChanged: boolean): Statement[] {
-    if (!(this.pubsub instanceof PostgresPubSub)) return [];
-    const notices = [this.pubsub.noticeAtCommit(HubTrigger.SIGNALS_COMMITTED, signalsCommittedSql(this.pubsub.processId))];
-    if (incidentsChanged) notices.push(this.pubsub.noticeAtCommit(HubTrigger.INCIDENTS_CHANGED, INCIDENTS_CHANGED_SQL));
-    return notices;
-  }
-
   /** Wakes the live feeds of every hub process. A lost notice only delays delivery until the next poll. */
   private announce(inserted: StoredSignal[], touched: StoredIncident[]): void {
     for (const signal of inserted) this.metrics.signalsPublished.inc({ kind: signal.kind });
     this.feed.offer(inserted);
+    // Over Postgres the commit itself sent them (noticesAtCommit).
     if (this.pubsub instanceof PostgresPubSub) return;
     const notices: [HubTrigger, object][] = [[HubTrigger.SIGNALS_COMMITTED, signalsCommitted(inserted.map((signal) => signal.sequence))]];
     if (touched.length > 0) notices.push([HubTrigger.INCIDENTS_CHANGED, incidentsChanged(touched.map((incident) => incident.revision))]);
@@ -275,6 +264,17 @@ export class SignalWriter {
 }
 
 const refKey = (orgId: string, sourceRef: string) => `${orgId}\n${sourceRef}`;
+
+/**
+ * With Postgres between the hub processes, the notices of a transaction that stored
+ * signals go with its commit (see PostgresPubSub.noticeAtCommit); in-process, `announce`
+ * publishes them once the commit is answered.
+ */
+function noticesAtCommit(pubsub: PostgresPubSub, incidentsTouched: boolean): Statement[] {
+  const notices = [pubsub.noticeAtCommit(HubTrigger.SIGNALS_COMMITTED, signalsCommittedSql(pubsub.processId))];
+  if (incidentsTouched) notices.push(pubsub.noticeAtCommit(HubTrigger.INCIDENTS_CHANGED, INCIDENTS_CHANGED_SQL));
+  return notices;
+}
 
 const UNPUBLISHED = new Date(0);
 
