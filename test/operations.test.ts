@@ -33,6 +33,8 @@ describe('operations', () => {
     expect(text).toMatch(/kessetsu_signals_published_total\{kind="TRAFFIC_DROP"\} 2\b/);
     expect(text).toMatch(/kessetsu_http_requests_total\{route="\/graphql",status="2xx"\} \d+/);
     expect(text).toContain('kessetsu_live_subscribers');
+    // The two drops correlate into one incident, which the publishing process now holds.
+    expect(text).toMatch(/kessetsu_correlation_open_incidents 1\b/);
   });
 
   it('hides internals behind a generic error and never returns a stack trace', async () => {

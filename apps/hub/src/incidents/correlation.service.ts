@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IncidentEventType, IncidentStatus, Severity } from '@kessetsu/schema';
 import { combineLabels } from '@kessetsu/auth';
 import { HubConfig } from '../config/hub-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { newId } from '../common/ids.js';
 import type { PendingSignal, UnpublishedSignal } from '../signals/stored-signal.js';
 import { Row, Statement, statement } from '../database/statements.js';
@@ -141,6 +142,7 @@ export class CorrelationService {
   constructor(
     private readonly store: IncidentStore,
     private readonly config: HubConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Outside the transaction: each signal's terms. */
@@ -177,6 +179,7 @@ export class CorrelationService {
   correlate(plan: CorrelationPlan, readRows: Row[][], signals: PendingSignal[]): CorrelationOutcome {
     const [changes, [{ xid }], overlaps] = readRows;
     this.open.read(this.store.toChanges(changes));
+    this.metrics.openIncidentsHeld.set(this.open.size);
     this.latestTransaction = xid;
     const marginMs = this.marginMs();
     const batch = new BatchState(this.open, overlaps ? this.store.toOverlaps(overlaps, plan.prefixes) : new Map());
@@ -218,6 +221,7 @@ export class CorrelationService {
         const revisions = this.store.revisionsOf(rows.slice(0, saves.length));
         for (const incident of touched) incident.revision = revisions.get(incident.id)!;
         this.open.committed(touched, batch.newKeys);
+        this.metrics.openIncidentsHeld.set(this.open.size);
       },
     };
   }

@@ -30,6 +30,11 @@ export class OpenIncidents {
     return this.reached;
   }
 
+  /** How many open incidents are held. */
+  get size(): number {
+    return this.open.size;
+  }
+
   get(id: string): StoredIncident | undefined {
     return this.open.get(id)?.incident;
   }

@@ -42,6 +42,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly openIncidentsHeld = new Gauge({
+    name: 'kessetsu_correlation_open_incidents',
+    help: 'Open incidents this process holds in memory for correlation, as of its last publishing transaction.',
+    registers: [this.registry],
+  });
+
   readonly liveConnections = new Gauge({
     name: 'kessetsu_live_connections',
     help: 'Open graphql-ws connections in this process.',
