@@ -5,16 +5,13 @@ import { HubConfig } from '../config/hub-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { newId } from '../common/ids.js';
 import type { PendingSignal, UnpublishedSignal } from '../signals/stored-signal.js';
-import { Row, Statement, statement } from '../database/statements.js';
+import { Row, Statement } from '../database/statements.js';
 import { AsnDirectory, CorrelationTerms, TimeWindow, correlationTerms, signalWindow, windowsMeet } from './correlation-rules.js';
 import { IncidentStore, NewIncidentEvent, StoredIncident } from './incident-store.js';
-import { OpenIncidents } from './open-incidents.js';
+import { OpenIncidents, ownersOf } from './open-incidents.js';
 import { PrefixIndex } from './prefix-index.js';
 
 const SEVERITY_ORDER = [Severity.INFO, Severity.MINOR, Severity.MAJOR, Severity.CRITICAL];
-
-/** The transaction's id as the 32-bit xid that row versions carry in `xmin`. */
-const CURRENT_TRANSACTION = statement(`SELECT (pg_current_xact_id()::text::bigint % 4294967296)::text AS xid`);
 
 export interface CorrelationOutcome {
   /** Incident of each correlated signal, by signal id (planned work has none). */
@@ -40,9 +37,8 @@ export interface CorrelationPlan {
  * committed too, and saving writes only what changed.
  */
 class BatchState {
-  /** Incidents this batch joined (copies) or opened. */
+  /** Incidents this batch joined (copies) or opened: those not among the open incidents were opened. */
   readonly incidents = new Map<string, StoredIncident>();
-  readonly created = new Set<string>();
   readonly newKeys: { incidentId: string; key: string }[] = [];
   readonly newPrefixes: { incidentId: string; prefix: string }[] = [];
   readonly events: (NewIncidentEvent & { id: string })[] = [];
@@ -71,7 +67,6 @@ class BatchState {
 
   opened(incident: StoredIncident): void {
     this.incidents.set(incident.id, incident);
-    this.created.add(incident.id);
   }
 
   /**
@@ -119,15 +114,6 @@ class BatchState {
   }
 }
 
-function ownersOf(map: Map<string, Set<string>>, key: string): Set<string> {
-  let owners = map.get(key);
-  if (!owners) {
-    owners = new Set();
-    map.set(key, owners);
-  }
-  return owners;
-}
-
 /**
  * Puts each signal about to be stored into an incident, inside the transaction that
  * stores it (signal writers are serialised, so two signals never race to open
@@ -160,13 +146,13 @@ export class CorrelationService {
 
   /**
    * What a transaction reads with the lock, before `correlate`: the incidents changed since
-   * the open incidents known here, its own transaction id, and the open incidents
+   * the open incidents known here (and its own transaction id), and the open incidents
    * overlapping the batch's prefixes. The latest transaction's writes are left out, for it
    * may be committing as this is sent (see SignalWriter); the caller lets it finish before
    * correlating.
    */
   reads(plan: CorrelationPlan): Statement[] {
-    const reads = [this.store.changesStatement(this.open.revision, this.latestTransaction), CURRENT_TRANSACTION];
+    const reads = [this.store.changesStatement(this.open.revision, this.latestTransaction)];
     if (plan.prefixes.length > 0) reads.push(this.store.overlapsStatement(plan.prefixes));
     return reads;
   }
@@ -177,10 +163,11 @@ export class CorrelationService {
    * incidents known here) or failed.
    */
   correlate(plan: CorrelationPlan, readRows: Row[][], signals: PendingSignal[]): CorrelationOutcome {
-    const [changes, [{ xid }], overlaps] = readRows;
-    this.open.read(this.store.toChanges(changes));
+    const [changeRows, overlaps] = readRows;
+    const changes = this.store.toChanges(changeRows);
+    this.open.read(changes);
     this.metrics.openIncidentsHeld.set(this.open.size);
-    this.latestTransaction = xid;
+    this.latestTransaction = changes.transaction;
     const marginMs = this.marginMs();
     const batch = new BatchState(this.open, overlaps ? this.store.toOverlaps(overlaps, plan.prefixes) : new Map());
     const incidentOf = new Map<string, string>();
@@ -204,7 +191,7 @@ export class CorrelationService {
     const touched = [...batch.incidents.values()];
     const saves = this.store.saveStatements(
       touched,
-      (id) => batch.created.has(id),
+      (id) => this.open.get(id) === undefined,
       (id) => this.open.get(id),
     );
     const statements = [

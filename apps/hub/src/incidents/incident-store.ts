@@ -4,7 +4,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { IncidentEventType, IncidentStatus, Severity, TlpLabel } from '@kessetsu/schema';
 import { incidentAudienceOf } from '@kessetsu/auth';
 import type { ReadRecord } from '../audit/audit.service.js';
-import type { TimeWindow } from './correlation-rules.js';
 import { Row, Statement, connectionOf, sendStatements, statement } from '../database/statements.js';
 
 /** An incident row as the correlation and read paths use it. */
@@ -50,6 +49,8 @@ export interface IncidentChanges {
   /** The latest revision when read: every change up to it is in `incidents` or was asked not to be. */
   revision: bigint;
   incidents: CorrelatedIncident[];
+  /** The reading transaction's id as row versions carry it in `xmin`, for the next read to leave out. */
+  transaction: string;
 }
 
 /** An incident as the audit of restricted reads sees it: its participants own it. */
@@ -153,13 +154,15 @@ export class IncidentStore {
    * The incidents changed since `since`, with their open keys, as one JSON
    * document for `toChanges`; with no `since`, every open incident. Rows last written by
    * transaction `unlessWrittenBy` (a 32-bit xid) are left out: the caller wrote them, and
-   * knows them already once that transaction has committed.
+   * knows them already once that transaction has committed. Also answers the reading
+   * transaction's own id, which the next read leaves out.
    */
   changesStatement(since: bigint | null, unlessWrittenBy: string | null): Statement {
     // Open statuses by name, so that the status index finds them among every resolved incident.
     const changed = since === null ? `i.status IN ('SINGLE_ORG', 'CROSS_CARRIER')` : `i.revision > $1::bigint AND ($2::xid IS NULL OR i.xmin <> $2::xid)`;
     return statement(
-      `SELECT (SELECT coalesce(max(revision), 0)::text FROM incident) AS revision, coalesce(json_agg(c), '[]') AS incidents FROM (
+      `SELECT (SELECT coalesce(max(revision), 0)::text FROM incident) AS revision, coalesce(json_agg(c), '[]') AS incidents,
+         (pg_current_xact_id()::text::bigint % 4294967296)::text AS transaction FROM (
          SELECT ${INCIDENT_DOCUMENT_COLUMNS},
            array(SELECT k.key FROM incident_key k WHERE k.incident_id = i.id AND k.open) AS keys
          FROM incident i WHERE ${changed}) c`,
@@ -169,10 +172,11 @@ export class IncidentStore {
 
   /** The changes statement's row. */
   toChanges(rows: Row[]): IncidentChanges {
-    const [{ revision, incidents }] = rows;
+    const [{ revision, incidents, transaction }] = rows;
     return {
       revision: BigInt(revision),
       incidents: (incidents as Row[]).map((record) => ({ incident: toStoredIncident(withDates(record)), keys: record.keys })),
+      transaction,
     };
   }
 

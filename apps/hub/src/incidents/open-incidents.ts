@@ -50,7 +50,7 @@ export class OpenIncidents {
   }
 
   /** Takes changes read under the write lock: each incident replaces what was known of it, unless that is newer. */
-  read(changes: IncidentChanges): void {
+  read(changes: Pick<IncidentChanges, 'revision' | 'incidents'>): void {
     for (const change of changes.incidents) {
       const known = this.open.get(change.incident.id);
       if (known && known.incident.revision >= change.incident.revision) continue;
@@ -99,8 +99,13 @@ export class OpenIncidents {
     const entry = this.open.get(incidentId);
     if (!entry || entry.keys.has(key)) return;
     entry.keys.add(key);
-    let owners = this.keyOwners.get(key);
-    if (!owners) this.keyOwners.set(key, (owners = new Set()));
-    owners.add(incidentId);
+    ownersOf(this.keyOwners, key).add(incidentId);
   }
+}
+
+/** The owners recorded for `key`, an empty set made and recorded if there were none. */
+export function ownersOf(map: Map<string, Set<string>>, key: string): Set<string> {
+  let owners = map.get(key);
+  if (!owners) map.set(key, (owners = new Set()));
+  return owners;
 }
