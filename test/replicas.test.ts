@@ -1,8 +1,10 @@
+import { jest } from '@jest/globals';
 import { OrgKind, UserRole } from '@kessetsu/schema';
+import { SignalStore } from '../apps/hub/src/signals/signal-store.js';
 import { graphql, graphqlOk } from './support/graphql-request.util.js';
 import { HubProcess, spawnHubProcess } from './support/hub-process.util.js';
 import { Member, seedMembers } from './support/seed-orgs.util.js';
-import { FEED, PUBLISH, trafficDrop } from './support/signal-fixtures.util.js';
+import { FEED, PUBLISH, SIGNAL_FIELDS, trafficDrop } from './support/signal-fixtures.util.js';
 import { startTestHub, TestHub } from './support/test-hub.util.js';
 import { subscribe } from './support/ws-client.util.js';
 
@@ -50,6 +52,30 @@ describe('two hub processes on one database', () => {
     expect(receivedOnB[0].signalPublished.signal.publisher.organization).toBeNull();
     await onA.dispose();
     await onB.dispose();
+  });
+
+  it("delivers another process's commit of a few signals from its notice, and reads back those too long for one", async () => {
+    const readBacks = jest.spyOn(hubA.app.get(SignalStore), 'committedAfter');
+    try {
+      const onA = await subscribe(hubA.wsUrl, { token: members.watcher.token }, FEED);
+      const few = await graphqlOk(hubB.url, PUBLISH, { signals: [trafficDrop(), trafficDrop({ tlp: 'AMBER' })] }, { token: members.publisher.token });
+      const fromNotice = await onA.waitFor(2, DEADLINE_MS);
+      expect(readBacks).not.toHaveBeenCalled();
+      const ids = few.publishSignals.map((published: { signal: { id: string } }) => published.signal.id);
+      const read = `query($id: ID!) { signal(id: $id) { ${SIGNAL_FIELDS} } }`;
+      for (const [i, id] of ids.entries()) {
+        const queried = (await graphqlOk(hubA.url, read, { id }, { token: members.watcher.token })).signal;
+        expect(fromNotice[i].signalPublished.signal).toEqual(queried);
+      }
+      // Two copies of 4,000 characters (raw and scrubbed) exceed what a notice holds.
+      const long = await graphqlOk(hubB.url, PUBLISH, { signals: [trafficDrop({ text: 'x'.repeat(4000) })] }, { token: members.publisher.token });
+      const received = await onA.waitFor(3, DEADLINE_MS);
+      expect(received[2].signalPublished.signal.id).toBe(long.publishSignals[0].signal.id);
+      expect(readBacks).toHaveBeenCalled();
+      await onA.dispose();
+    } finally {
+      readBacks.mockRestore();
+    }
   });
 
   it('correlates into one incident whichever process publishes, each reading what the other committed', async () => {

@@ -21,6 +21,8 @@ export interface OrderedFeedSource<TRecord, TEvent, TFilter> {
   noticedPosition?(notice: unknown): bigint | null;
   /** A notice of a commit this process will `offer` itself, which the pump need not act on. */
   isOwnNotice?(notice: unknown): boolean;
+  /** The records a notice carries, when it carries all of its commit's (they are offered, not read back). */
+  noticedRecords?(notice: unknown): TRecord[] | null;
   positionOf(record: TRecord): bigint;
   maxPosition(): Promise<bigint>;
   /** Every record committed after a position, in order (the pump filters per subscriber). */
@@ -76,7 +78,7 @@ interface Subscriber<TEvent, TFilter> {
 export class OrderedFeed<TRecord, TEvent, TFilter> {
   private readonly subscribers = new Set<Subscriber<TEvent, TFilter>>();
   private highWater = 0n;
-  /** Records this process committed, offered before they are read back (see offer). */
+  /** Records just committed, offered before they are read back (see offer). */
   private offered: TRecord[] = [];
   private readonly pump: WakeablePump;
 
@@ -90,6 +92,11 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
       trigger: source.trigger,
       isPassed: (notice) => {
         if (source.isOwnNotice?.(notice)) return true;
+        const records = source.noticedRecords?.(notice);
+        if (records) {
+          this.offer(records);
+          return true;
+        }
         const position = source.noticedPosition?.(notice) ?? null;
         return position !== null && position <= this.highWater;
       },
@@ -192,10 +199,10 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
   }
 
   /**
-   * Records this process has just committed, in position order. When they directly
-   * follow what the feed has delivered, nothing else can have committed in between
-   * (positions follow commit order), so they are delivered without the notice and
-   * read-back round trips; otherwise the pump reads from the database as usual.
+   * Records just committed: by this process, or by another whose notice carried them.
+   * When they directly follow what the feed has delivered, nothing else can have
+   * committed in between (positions follow commit order), so they are delivered without
+   * a read-back; otherwise the pump reads from the database as usual.
    */
   offer(records: readonly TRecord[]): void {
     this.offered.push(...records);
@@ -214,12 +221,12 @@ export class OrderedFeed<TRecord, TEvent, TFilter> {
   /** `noticed`: a notice or the poll asked for this run, so others may have committed too and the database is read. */
   private async deliverCommitted(noticed: boolean): Promise<void> {
     if (this.subscribers.size === 0) {
-      // Nobody to deliver to: the mark only follows the commits. This process's own say
-      // where they end without a query; a notice or the poll means others may have committed.
-      const ownLast = this.offered.at(-1);
+      // Nobody to deliver to: the mark only follows the commits. Offered records say where
+      // they end without a query; a bare notice or the poll means others may have committed.
+      const offeredLast = this.offered.at(-1);
       this.offered = [];
-      if (noticed || ownLast === undefined) this.highWater = await this.source.maxPosition();
-      else if (this.source.positionOf(ownLast) > this.highWater) this.highWater = this.source.positionOf(ownLast);
+      if (noticed || offeredLast === undefined) this.highWater = await this.source.maxPosition();
+      else if (this.source.positionOf(offeredLast) > this.highWater) this.highWater = this.source.positionOf(offeredLast);
       return;
     }
     const offered = this.takeOffered();

@@ -7,7 +7,7 @@ export interface WakeablePumpOptions {
   pubsub: PubSubEngine;
   /** The notice that there is new work. */
   trigger: HubTrigger;
-  /** Whether a notice announces work already done (then it does not wake the pump). */
+  /** Whether a notice needs no run of its own: its work is done, or handed over otherwise (then it does not wake the pump). */
   isPassed?(notice: unknown): boolean;
   /** Also run this often, for notices that were lost. */
   pollMs: number;

@@ -17,6 +17,8 @@ export interface SignalsCommittedEvent {
   maxSequence: string;
   /** The process that committed them, when its notice went with the commit (see signalsCommittedSql). */
   committedBy?: string;
+  /** The commit's signals as rows in JSON, when they fit in the notice: the other processes need not read them back. */
+  signals?: unknown[] | null;
 }
 
 export interface IncidentsChangedEvent {
@@ -36,13 +38,20 @@ export function incidentsChanged(revisions: readonly bigint[]): IncidentsChanged
 }
 
 /**
+ * Room for a commit's signals in its notice: Postgres refuses payloads of 8000 bytes or
+ * more, and the rest of the notice takes well under a thousand.
+ */
+export const NOTICED_SIGNALS_MAX_BYTES = 7000;
+
+/**
  * The same two notices as SQL, for a transaction holding the ordered-write lock to send
  * with its commit: the highest position stored is then its own. The signals' notice names
  * the committing process, whose own feed has the signals from the commit's answer and need
- * not read them back.
+ * not read them back; `signalsSql`, when given, puts the signals themselves in the notice
+ * for the other processes (a JSON array, or null when it would not fit).
  */
-export const signalsCommittedSql = (committedBy: string) =>
-  `json_build_object('maxSequence', (SELECT max(sequence) FROM signal)::text, 'committedBy', ${quoteLiteral(committedBy)})`;
+export const signalsCommittedSql = (committedBy: string, signalsSql: string | null) =>
+  `json_build_object('maxSequence', (SELECT max(sequence) FROM signal)::text, 'committedBy', ${quoteLiteral(committedBy)}, 'signals', ${signalsSql ?? 'NULL::json'})`;
 export const INCIDENTS_CHANGED_SQL = `json_build_object('maxRevision', (SELECT max(revision) FROM incident)::text)`;
 
 /** The last position a notice announces, or null when it carries none (or a malformed one). */

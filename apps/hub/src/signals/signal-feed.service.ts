@@ -15,7 +15,7 @@ import { signalMatchesFilter } from './signal-filter.js';
 import { SignalFeedEvent } from './signal.model.js';
 import { SignalPresenter } from './signal-presenter.js';
 import { SignalStore } from './signal-store.js';
-import { SIGNAL_FEED, StoredSignal, signalReadRecord } from './stored-signal.js';
+import { SIGNAL_FEED, StoredSignal, signalReadRecord, storedSignalsFromJson } from './stored-signal.js';
 
 type Filter = SignalFilter | null | undefined;
 
@@ -77,6 +77,11 @@ export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, O
    */
   isOwnNotice(notice: unknown): boolean {
     return this.processId !== null && (notice as Partial<SignalsCommittedEvent> | null)?.committedBy === this.processId;
+  }
+
+  /** Another process's commit of a few signals sends them with its notice (SignalWriter). */
+  noticedRecords(notice: unknown): StoredSignal[] | null {
+    return storedSignalsFromJson((notice as Partial<SignalsCommittedEvent> | null)?.signals);
   }
 
   positionOf(signal: StoredSignal): bigint {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SqlParams } from '../common/sql-params.js';
-import { CopyIn, Row, Statement, arrayLiteral, statement } from '../database/statements.js';
+import { CopyIn, Row, Statement, arrayLiteral, quoteLiteral, statement } from '../database/statements.js';
 import { runOrderedWrite } from '../database/write-lock.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
 import { signalFilterSql } from './signal-filter.js';
@@ -154,6 +154,16 @@ export class SignalStore {
       sequences: new Map(rows.map((row, i) => [row.id, sequences[i]])),
       block: { firstSequence: first, count: rows.length },
     };
+  }
+
+  /**
+   * SQL for the signals with these ids as a JSON array of SIGNAL_COLUMNS rows in position
+   * order (`storedSignalsFromJson` reads it), or null when its text exceeds `maxBytes`.
+   */
+  rowsJsonSql(ids: readonly string[], maxBytes: number): string {
+    return `(SELECT CASE WHEN octet_length(rows::text) <= ${maxBytes} THEN rows END
+       FROM (SELECT json_agg(r ORDER BY r.sequence::bigint) AS rows
+         FROM (SELECT ${SIGNAL_COLUMNS} FROM signal s WHERE s.id IN (${ids.map(quoteLiteral).join(', ')})) r) agg)`;
   }
 
   /**

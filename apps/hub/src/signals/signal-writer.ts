@@ -12,7 +12,15 @@ import { CorrelationPlan, CorrelationService } from '../incidents/correlation.se
 import type { StoredIncident } from '../incidents/incident-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
-import { HUB_PUBSUB, HubTrigger, INCIDENTS_CHANGED_SQL, incidentsChanged, signalsCommitted, signalsCommittedSql } from '../pubsub/hub-events.js';
+import {
+  HUB_PUBSUB,
+  HubTrigger,
+  INCIDENTS_CHANGED_SQL,
+  NOTICED_SIGNALS_MAX_BYTES,
+  incidentsChanged,
+  signalsCommitted,
+  signalsCommittedSql,
+} from '../pubsub/hub-events.js';
 import { PostgresPubSub } from '../pubsub/postgres-pubsub.js';
 import type { SignalDetailsRecord } from './signal-details.js';
 import { NewSignalRow, SignalStore } from './signal-store.js';
@@ -23,6 +31,8 @@ import { SignalRow, StoredSignal, toStoredSignal } from './stored-signal.js';
 const AUDITED_IDS = 100;
 /** Requests joining one transaction stop here (a single request may be larger: the hub's batch limit). */
 const GROUP_SIGNALS = 5000;
+/** Commits of more signals leave them out of their notice without asking: at 500 bytes or more each, they would not fit. */
+const NOTICED_SIGNALS = 14;
 
 export interface WriteOutcome {
   /** Signals this request stored, in its order. */
@@ -225,7 +235,11 @@ export class SignalWriter {
     const rollup = this.aggregates.recordStatement(copied ? copied.block : { ids: [...freshIds] });
     const bookkeeping = [rollup, audit].filter((write): write is Statement => write !== null);
     const incidentWrites = correlation.statements;
-    const notices = freshRows.length > 0 && this.pubsub instanceof PostgresPubSub ? noticesAtCommit(this.pubsub, correlation.touched.length > 0) : [];
+    const noticedIds = freshRows.length <= NOTICED_SIGNALS ? [...freshIds] : [];
+    const notices =
+      freshRows.length > 0 && this.pubsub instanceof PostgresPubSub
+        ? noticesAtCommit(this.pubsub, noticedIds.length > 0 ? this.store.rowsJsonSql(noticedIds, NOTICED_SIGNALS_MAX_BYTES) : null, correlation.touched.length > 0)
+        : [];
     return {
       final: [...incidentWrites, ...(copied ? [copied.copy] : insert), ...bookkeeping, ...notices],
       committed: (finalRows: Row[][]): WriteOutcome[] => {
@@ -267,11 +281,12 @@ const refKey = (orgId: string, sourceRef: string) => `${orgId}\n${sourceRef}`;
 
 /**
  * With Postgres between the hub processes, the notices of a transaction that stored
- * signals go with its commit (see PostgresPubSub.noticeAtCommit); in-process, `announce`
- * publishes them once the commit is answered.
+ * signals go with its commit (see PostgresPubSub.noticeAtCommit), carrying the signals
+ * when there are few (`signalsSql`); in-process, `announce` publishes them once the
+ * commit is answered.
  */
-function noticesAtCommit(pubsub: PostgresPubSub, incidentsTouched: boolean): Statement[] {
-  const notices = [pubsub.noticeAtCommit(HubTrigger.SIGNALS_COMMITTED, signalsCommittedSql(pubsub.processId))];
+function noticesAtCommit(pubsub: PostgresPubSub, signalsSql: string | null, incidentsTouched: boolean): Statement[] {
+  const notices = [pubsub.noticeAtCommit(HubTrigger.SIGNALS_COMMITTED, signalsCommittedSql(pubsub.processId, signalsSql))];
   if (incidentsTouched) notices.push(pubsub.noticeAtCommit(HubTrigger.INCIDENTS_CHANGED, INCIDENTS_CHANGED_SQL));
   return notices;
 }

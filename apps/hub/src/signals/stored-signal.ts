@@ -86,3 +86,26 @@ export function toStoredSignal(row: SignalRow): StoredSignal {
     incidentId: row.incident_id,
   };
 }
+
+/** A SignalRow as JSON carries it: timestamps as text. */
+type SignalRowJson = Omit<SignalRow, 'observed_start' | 'observed_end' | 'published_at'> & {
+  observed_start: string;
+  observed_end: string | null;
+  published_at: string;
+};
+
+/**
+ * Signals from their rows in JSON (a commit's notice, see SignalStore.rowsJsonSql): the
+ * rows a query reads, timestamps aside. Null when it holds none.
+ */
+export function storedSignalsFromJson(value: unknown): StoredSignal[] | null {
+  if (!Array.isArray(value) || value.length === 0) return null;
+  return (value as SignalRowJson[]).map((row) =>
+    toStoredSignal({
+      ...row,
+      observed_start: new Date(row.observed_start),
+      observed_end: row.observed_end === null ? null : new Date(row.observed_end),
+      published_at: new Date(row.published_at),
+    }),
+  );
+}
