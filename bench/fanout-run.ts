@@ -144,12 +144,18 @@ async function paced(total: number, rate: number, publish: (n: number) => Promis
  * given hub processes, RATE single-signal publishes per second for SECONDS through the
  * first hub, each delivery checked against the access policy.
  */
-export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], count: number): Promise<FanoutFigures> {
+export interface HubFanoutFigures extends FanoutFigures {
+  /** p99 from the answer of the deliveries through each hub process (the first one publishes), undelivered left out. */
+  p99ByProcess: number[];
+}
+
+export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], count: number): Promise<HubFanoutFigures> {
   const published = new Map<string, Published>();
   const early: { subscriber: number; signal: any; at: number }[] = [];
   const ledger = new DeliveryLedger(count);
   const latencies = new LatencyHistogram();
   const sentLatencies = new LatencyHistogram();
+  const latenciesByHub = hubs.map(() => new LatencyHistogram());
   const errors: string[] = [];
   let duplicates = 0;
   let misrouted = 0;
@@ -177,6 +183,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
     if (!disclosure) misrouted += 1;
     else if (!disclosure.identity && (signal.sourceRef !== null || signal.publisher.organization !== null || /06-1234-5678/.test(signal.text))) overDisclosed += 1;
     latencies.record(at - record.ackedAt);
+    latenciesByHub[subscriber % hubs.length].record(at - record.ackedAt);
     sentLatencies.record(at - record.sentAt);
   };
   const receive = (subscriber: number) => (payload: any, at: number) => {
@@ -263,6 +270,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
     resumes,
     publishFailures,
     generatorDelayP99: publishing.generatorDelayP99,
+    p99ByProcess: latenciesByHub.map((histogram) => histogram.percentile(0.99)),
     ...fanoutLatencies(latencies, sentLatencies, expected - received),
   };
 }

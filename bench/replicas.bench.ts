@@ -16,6 +16,11 @@ export async function replicasBench(): Promise<void> {
         ['two processes p50 / p95', `${latency(split.p50)} / ${latency(split.p95)}`, `one process: ${latency(single.p50)} / ${latency(single.p95)}`],
         ['two processes p99', latency(split.p99), `one process ${latency(single.p99)}; limit 1.5 x: ${latency(1.5 * single.p99)}: ${verdict(split.p99 <= 1.5 * single.p99 && split.lost === 0 && split.publishFailures === 0)}`],
         [
+          'two processes p99 by process: the publishing one / the other (deliveries only)',
+          `${latency(split.p99ByProcess[0])} / ${latency(split.p99ByProcess[1])}`,
+          'the other learns of each commit from its notice',
+        ],
+        [
           'publish sent to receipt p50 / p99, two processes (not the target)',
           `${latency(split.sentToReceipt.p50)} / ${latency(split.sentToReceipt.p99)}`,
           `one process: ${latency(single.sentToReceipt.p50)} / ${latency(single.sentToReceipt.p99)} (1.5 x p99: ${latency(1.5 * single.sentToReceipt.p99)})`,
