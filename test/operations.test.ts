@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { DataSource } from 'typeorm';
 import { printSchema } from 'graphql';
 import { OrgKind } from '@kessetsu/schema';
 import { SDL_PATH } from '../apps/hub/src/schema/emit-schema.js';
@@ -22,6 +23,11 @@ describe('operations', () => {
     const response = await fetch(`${hub.url}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok', database: 'up' });
+  });
+
+  it("runs the hub's queries with Postgres' JIT off (it took 175-290 ms to compile one correlation read)", async () => {
+    const [{ jit }] = await hub.app.get(DataSource).query('SHOW jit');
+    expect(jit).toBe('off');
   });
 
   it('exposes Prometheus metrics for requests, published signals and live subscribers', async () => {

@@ -13,6 +13,10 @@ export function hubDataSourceOptions(databaseUrl: string, poolSize = 10): DataSo
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'kessetsu-hub' },
+    // JIT off: a Postgres built with it compiled the writer's read of changed incidents
+    // (estimated at thousands of rows, 940 found) in 175-290 ms, against 15 ms to run it, in
+    // every ingest transaction under the write lock (bench/README.md). The hub's queries are
+    // short; none gains from compiling.
+    extra: { max: poolSize, application_name: 'kessetsu-hub', options: '-c jit=off' },
   };
 }
