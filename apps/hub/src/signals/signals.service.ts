@@ -4,8 +4,9 @@ import { Viewer, audienceOf, scrubText, viewerTokens } from '@kessetsu/auth';
 import { HubConfig } from '../config/hub-config.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { isUuid, newId } from '../common/ids.js';
+import type { IncidentOutcome } from '../incidents/incident-outcome.model.js';
 import { IncidentPresenter } from '../incidents/incident-presenter.js';
-import { IncidentStore } from '../incidents/incident-store.js';
+import { IncidentStore, StoredIncident } from '../incidents/incident-store.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
@@ -16,7 +17,7 @@ import { SignalPresenter } from './signal-presenter.js';
 import { NewSignalRow, SignalStore } from './signal-store.js';
 import { SignalWriter } from './signal-writer.js';
 import { validateSignalBatchYielding } from './signal-validation.js';
-import { SIGNAL_FEED, signalReadRecord } from './stored-signal.js';
+import { SIGNAL_FEED, StoredSignal, signalReadRecord } from './stored-signal.js';
 
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
@@ -64,20 +65,11 @@ export class SignalsService {
     const earlierIncidents = existing.flatMap((signal) => (signal.incidentId && !incidents.has(signal.incidentId) ? [signal.incidentId] : []));
     for (const incident of await this.incidents.findByIds([...new Set(earlierIncidents)])) incidents.set(incident.id, incident);
     await this.presenter.prepare([...stored.values()]);
-    const presenter = this.presenter;
+    const answering: AnswerContext = { viewer, orgId, presenter: this.presenter, incidentPresenter: this.incidentPresenter };
     return inputs.map((input, index) => {
       const signal = stored.get(input.sourceRef)!;
       const incident = signal.incidentId ? incidents.get(signal.incidentId) : undefined;
-      return {
-        index,
-        duplicate: !insertedIds.has(signal.id),
-        // Shaped when the client selects it (GraphQL reads the property): a partner pushing
-        // a thousand signals may ask for indexes and duplicates only.
-        get signal() {
-          return presenter.present(viewer, signal)!;
-        },
-        incident: incident ? this.incidentPresenter.outcome(orgId, incident) : null,
-      };
+      return new PublishedSignalAnswer(answering, index, !insertedIds.has(signal.id), signal, incident);
     });
   }
 
@@ -137,6 +129,37 @@ export class SignalsService {
         .filter((id) => isUuid(id) && !known.has(id))
         .map((id) => ({ index, field: 'recipientOrgIds', message: `no organisation with id ${id}` })),
     );
+  }
+}
+
+interface AnswerContext {
+  viewer: Viewer;
+  orgId: string;
+  presenter: SignalPresenter;
+  incidentPresenter: IncidentPresenter;
+}
+
+/**
+ * One item of publishSignals' answer. Its signal and incident are shaped when the client
+ * selects them (GraphQL reads the properties): a partner pushing a thousand signals may ask
+ * for indexes and duplicates only. Getters on a class, not on an object literal per item,
+ * which made a function and a closure for each (4% of the hub's allocations while ingesting).
+ */
+class PublishedSignalAnswer implements PublishedSignal {
+  constructor(
+    private readonly answering: AnswerContext,
+    readonly index: number,
+    readonly duplicate: boolean,
+    private readonly stored: StoredSignal,
+    private readonly storedIncident: StoredIncident | undefined,
+  ) {}
+
+  get signal(): SignalView {
+    return this.answering.presenter.present(this.answering.viewer, this.stored)!;
+  }
+
+  get incident(): IncidentOutcome | null {
+    return this.storedIncident ? this.answering.incidentPresenter.outcome(this.answering.orgId, this.storedIncident) : null;
   }
 }
 
