@@ -139,16 +139,16 @@ async function paced(total: number, rate: number, publish: (n: number) => Promis
   return { failures: failures + (total - settled), generatorDelayP99: loopDelay.percentile(99) / 1e6 };
 }
 
-/**
- * The hub side of the fanout bench: `count` subscribers of mixed tiers spread over the
- * given hub processes, RATE single-signal publishes per second for SECONDS through the
- * first hub, each delivery checked against the access policy.
- */
 export interface HubFanoutFigures extends FanoutFigures {
   /** p99 from the answer of the deliveries through each hub process (the first one publishes), undelivered left out. */
   p99ByProcess: number[];
 }
 
+/**
+ * The hub side of the fanout bench: `count` subscribers of mixed tiers spread over the
+ * given hub processes, RATE single-signal publishes per second for SECONDS through the
+ * first hub, each delivery checked against the access policy.
+ */
 export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], count: number): Promise<HubFanoutFigures> {
   const published = new Map<string, Published>();
   const early: { subscriber: number; signal: any; at: number }[] = [];
@@ -172,6 +172,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
   const cursors: (string | null)[] = Array<string | null>(count).fill(null);
   let resumes = 0;
   const memberOf = (index: number) => index % members.length;
+  const hubOf = (index: number) => index % hubs.length;
 
   const account = (subscriber: number, signal: any, at: number) => {
     const record = published.get(signal.id);
@@ -183,7 +184,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
     if (!disclosure) misrouted += 1;
     else if (!disclosure.identity && (signal.sourceRef !== null || signal.publisher.organization !== null || /06-1234-5678/.test(signal.text))) overDisclosed += 1;
     latencies.record(at - record.ackedAt);
-    latenciesByHub[subscriber % hubs.length].record(at - record.ackedAt);
+    latenciesByHub[hubOf(subscriber)].record(at - record.ackedAt);
     sentLatencies.record(at - record.sentAt);
   };
   const receive = (subscriber: number) => (payload: any, at: number) => {
@@ -204,7 +205,7 @@ export async function runHubFanout(hubs: ForkedHub[], members: BenchMember[], co
   const subscribers: Subscriber[] = await openSubscribers(count, (i) =>
     openSubscriber(
       {
-        url: hubs[i % hubs.length].wsUrl,
+        url: hubs[hubOf(i)].wsUrl,
         token: members[memberOf(i)].token,
         query: FEED,
         onNext: receive(i),

@@ -235,10 +235,13 @@ export class SignalWriter {
     const rollup = this.aggregates.recordStatement(copied ? copied.block : { ids: [...freshIds] });
     const bookkeeping = [rollup, audit].filter((write): write is Statement => write !== null);
     const incidentWrites = correlation.statements;
-    const noticedIds = freshRows.length <= NOTICED_SIGNALS ? [...freshIds] : [];
     const notices =
       freshRows.length > 0 && this.pubsub instanceof PostgresPubSub
-        ? noticesAtCommit(this.pubsub, noticedIds.length > 0 ? this.store.rowsJsonSql(noticedIds, NOTICED_SIGNALS_MAX_BYTES) : null, correlation.touched.length > 0)
+        ? noticesAtCommit(
+            this.pubsub,
+            freshRows.length <= NOTICED_SIGNALS ? this.store.rowsJsonSql([...freshIds], NOTICED_SIGNALS_MAX_BYTES) : null,
+            correlation.touched.length > 0,
+          )
         : [];
     return {
       final: [...incidentWrites, ...(copied ? [copied.copy] : insert), ...bookkeeping, ...notices],
