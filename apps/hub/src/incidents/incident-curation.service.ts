@@ -56,7 +56,7 @@ export class IncidentCurationService {
       }
       if (input.status) this.changeStatus(incident, input.status, change);
       if (changes.length === 0) return incident;
-      await this.incidents.save(manager, [incident], () => false);
+      await this.incidents.save(manager, [incident]);
       const isResolved = incident.status === IncidentStatus.RESOLVED;
       if (isResolved !== wasResolved) await this.incidents.setOpen(manager, [incident.id], !isResolved);
       await this.incidents.addEvents(

@@ -305,9 +305,9 @@ export class IncidentStore {
     return revisions;
   }
 
-  /** saveStatements on the caller's transaction. */
-  async save(manager: EntityManager, incidents: StoredIncident[], isNew: (id: string) => boolean): Promise<Map<string, bigint>> {
-    return this.revisionsOf(await sendStatements(await connectionOf(manager), this.saveStatements(incidents, isNew)));
+  /** Writes changed incidents (all their fields) on the caller's transaction. */
+  async save(manager: EntityManager, incidents: StoredIncident[]): Promise<Map<string, bigint>> {
+    return this.revisionsOf(await sendStatements(await connectionOf(manager), this.saveStatements(incidents, () => false)));
   }
 
   keysStatement(keys: { incidentId: string; key: string }[]): Statement | null {

@@ -19,6 +19,9 @@ import { SIGNAL_FEED, StoredSignal, signalReadRecord, storedSignalsFromJson } fr
 
 type Filter = SignalFilter | null | undefined;
 
+/** A notice of this feed's trigger, whose fields are checked where they are read. */
+const signalsNotice = (notice: unknown): Partial<SignalsCommittedEvent> => (notice ?? {}) as Partial<SignalsCommittedEvent>;
+
 /** The live signal feed of this process (see OrderedFeed for the delivery guarantees). */
 @Injectable()
 export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, OrderedFeedSource<StoredSignal, SignalFeedEvent, Filter> {
@@ -76,12 +79,12 @@ export class SignalFeedService implements OnModuleInit, OnApplicationShutdown, O
    * race that offer and lose, costing a query and the delay of its answer).
    */
   isOwnNotice(notice: unknown): boolean {
-    return this.processId !== null && (notice as Partial<SignalsCommittedEvent> | null)?.committedBy === this.processId;
+    return this.processId !== null && signalsNotice(notice).committedBy === this.processId;
   }
 
   /** Another process's commit of a few signals sends them with its notice (SignalWriter). */
   noticedRecords(notice: unknown): StoredSignal[] | null {
-    return storedSignalsFromJson((notice as Partial<SignalsCommittedEvent> | null)?.signals);
+    return storedSignalsFromJson(signalsNotice(notice).signals);
   }
 
   positionOf(signal: StoredSignal): bigint {

@@ -73,6 +73,8 @@ export class SignalWriter {
   private answered: Promise<void> = Promise.resolve();
   /** Settles when the last started transaction has committed (its outcome applied) or failed. */
   private previousTransaction: Promise<void> = Promise.resolve();
+  /** Over Postgres a transaction's notices are statements of its own (noticesAtCommit); otherwise `announce` publishes them. */
+  private readonly noticesGoWithCommit: PostgresPubSub | null;
 
   constructor(
     private readonly store: SignalStore,
@@ -84,7 +86,9 @@ export class SignalWriter {
     private readonly metrics: MetricsService,
     @Inject(HUB_PUBSUB) private readonly pubsub: PubSubEngine,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.noticesGoWithCommit = pubsub instanceof PostgresPubSub ? pubsub : null;
+  }
 
   write(viewer: Viewer, orgId: string, rows: NewSignalRow[]): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
@@ -236,9 +240,9 @@ export class SignalWriter {
     const bookkeeping = [rollup, audit].filter((write): write is Statement => write !== null);
     const incidentWrites = correlation.statements;
     const notices =
-      freshRows.length > 0 && this.pubsub instanceof PostgresPubSub
+      freshRows.length > 0 && this.noticesGoWithCommit
         ? noticesAtCommit(
-            this.pubsub,
+            this.noticesGoWithCommit,
             freshRows.length <= NOTICED_SIGNALS ? this.store.rowsJsonSql([...freshIds], NOTICED_SIGNALS_MAX_BYTES) : null,
             correlation.touched.length > 0,
           )
@@ -268,8 +272,7 @@ export class SignalWriter {
   private announce(inserted: StoredSignal[], touched: StoredIncident[]): void {
     for (const signal of inserted) this.metrics.signalsPublished.inc({ kind: signal.kind });
     this.feed.offer(inserted);
-    // Over Postgres the commit itself sent them (noticesAtCommit).
-    if (this.pubsub instanceof PostgresPubSub) return;
+    if (this.noticesGoWithCommit) return;
     const notices: [HubTrigger, object][] = [[HubTrigger.SIGNALS_COMMITTED, signalsCommitted(inserted.map((signal) => signal.sequence))]];
     if (touched.length > 0) notices.push([HubTrigger.INCIDENTS_CHANGED, incidentsChanged(touched.map((incident) => incident.revision))]);
     for (const [trigger, payload] of notices) {
