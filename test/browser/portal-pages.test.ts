@@ -35,8 +35,11 @@ describe('portal pages in Chromium', () => {
       c: { kind: OrgKind.CARRIER },
       ministry: { kind: OrgKind.MINISTRY, role: UserRole.ADMIN },
     });
-    const now = new Date();
-    const at = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
+    // The aggregates page shows the current day in JST: signals from before its midnight
+    // (a run in the first minutes of the day) would not be on it.
+    const now = Date.now();
+    const jstDayStart = now - ((now + 9 * 3600_000) % 86_400_000);
+    const at = (minutes: number) => new Date(Math.max(now - minutes * 60_000, jstDayStart)).toISOString();
     for (const member of [m.a, m.b, m.c]) {
       const data = await graphqlOk(
         hub.url,
