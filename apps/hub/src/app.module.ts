@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Logger } from 'pino';
 import { AggregatesModule } from './aggregates/aggregates.module.js';
@@ -7,6 +7,7 @@ import { AdvisoriesModule } from './advisories/advisories.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CompiledApolloDriver } from './common/compiled-execution.js';
 import { ROOT_LOGGER } from './common/logger.js';
 import { HubConfig } from './config/hub-config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -60,7 +61,7 @@ export class AppModule {
         LiveModule,
         SeedModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
-          driver: ApolloDriver,
+          driver: CompiledApolloDriver,
           imports: [LiveModule],
           inject: [LiveConnectionsService, RateLimiter],
           useFactory: (live: LiveConnectionsService, limiter: RateLimiter) => hubGraphqlOptions(config, live, limiter, logger),
