@@ -1,5 +1,5 @@
 import { SignalKind } from '@kessetsu/schema';
-import { AsnDirectory, CorrelatableSignal, correlationTerms, signalWindow, windowsMeet } from './correlation-rules.js';
+import { AsnDirectory, CorrelatableSignal, TermTable, correlationTerms, signalWindow, windowsMeet } from './correlation-rules.js';
 
 const directory: AsnDirectory = {
   ownersOf: (asn) => ({ 4713: ['ntt'], 2516: ['kddi'] })[asn] ?? [],
@@ -105,6 +105,27 @@ describe('correlation rules', () => {
       expect(signalWindow(at(0), at(5), at(40))).toEqual({ start: at(0), end: at(5) });
       const backfilledYearsLater = new Date(Date.UTC(2026, 10, 23));
       expect(signalWindow(at(0), null, backfilledYearsLater)).toEqual({ start: at(0), end: new Date(at(0).getTime() + 6 * 3600_000) });
+    });
+  });
+
+  describe('term table', () => {
+    it('writes a term as its parts joined by colons, and holds it once', () => {
+      const table = new TermTable(10);
+      expect(table.term('drop', '13', 'internet', 64700)).toBe('drop:13:internet:64700');
+      expect(table.term('victim', 'org-a')).toBe('victim:org-a');
+      expect(table.term('drop', '13', 'internet', 64700)).toBe('drop:13:internet:64700');
+      expect(table.size).toBe(2);
+    });
+
+    it('starts over once it holds its capacity, as publishers may name any number of services and domains', () => {
+      const table = new TermTable(2);
+      table.term('outage', 'mail', '13');
+      table.term('outage', 'mail', '27');
+      expect(table.size).toBe(2);
+      expect(table.term('outage', 'web', '13')).toBe('outage:web:13');
+      expect(table.size).toBe(1);
+      expect(table.term('outage', 'mail', '13')).toBe('outage:mail:13');
+      expect(table.size).toBe(2);
     });
   });
 });

@@ -48,6 +48,58 @@ export interface CorrelationTerms {
 const NO_SERVICE = '-';
 const NO_PEER = '-';
 
+type TermPart = string | number;
+
+interface TermNode {
+  readonly next: Map<TermPart, TermNode>;
+  text: string | null;
+}
+
+const termNode = (): TermNode => ({ next: new Map(), text: null });
+
+/**
+ * One string per correlation term, found by its parts: a term written afresh for each
+ * signal was flattened and hashed again at every lookup (in the open incidents' keys and
+ * the batch's, several per signal, under the write lock). Parts come from publishers'
+ * text (services, domains), so the table starts over once it holds `capacity` terms.
+ */
+export class TermTable {
+  private root = termNode();
+  private held = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  /** How many terms are held. */
+  get size(): number {
+    return this.held;
+  }
+
+  /** `first:second:...`, the same string each time for the same parts. */
+  term(first: TermPart, second: TermPart, third?: TermPart, fourth?: TermPart): string {
+    let node = this.child(this.child(this.root, first), second);
+    if (third !== undefined) node = this.child(node, third);
+    if (fourth !== undefined) node = this.child(node, fourth);
+    if (node.text === null) {
+      if (this.held === this.capacity) {
+        this.root = termNode();
+        this.held = 0;
+        return this.term(first, second, third, fourth);
+      }
+      node.text = [first, second, third, fourth].filter((part) => part !== undefined).join(':');
+      this.held += 1;
+    }
+    return node.text;
+  }
+
+  private child(node: TermNode, part: TermPart): TermNode {
+    let child = node.next.get(part);
+    if (!child) node.next.set(part, (child = termNode()));
+    return child;
+  }
+}
+
+const terms = new TermTable(50_000);
+
 const asNumber = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
 function routeAsns(details: Record<string, unknown>): { origin: number | null; leaking: number | null; path: number[] } {
@@ -60,24 +112,24 @@ function routeAsns(details: Record<string, unknown>): { origin: number | null; l
 
 export function correlationTerms(signal: CorrelatableSignal, asns: AsnDirectory): CorrelationTerms | null {
   const service = signal.service ?? NO_SERVICE;
-  const throughOwnNetwork = asns.asnsOf(signal.orgId).map((asn) => `route-asn:${asn}`);
+  const throughOwnNetwork = asns.asnsOf(signal.orgId).map((asn) => terms.term('route-asn', asn));
   switch (signal.kind) {
     case SignalKind.MAINTENANCE:
       return null;
     case SignalKind.TRAFFIC_DROP: {
       const peer = asNumber(signal.details.peerAsn);
-      const own = signal.regions.map((region) => `drop:${region}:${service}:${peer ?? NO_PEER}`);
+      const own = signal.regions.map((region) => terms.term('drop', region, service, peer ?? NO_PEER));
       return {
-        keys: [...own, `victim:${signal.orgId}`],
-        probes: [...own, `route-victim:${signal.orgId}`, ...throughOwnNetwork, ...(peer === null ? [] : [`route-asn:${peer}`])],
+        keys: [...own, terms.term('victim', signal.orgId)],
+        probes: [...own, terms.term('route-victim', signal.orgId), ...throughOwnNetwork, ...(peer === null ? [] : [terms.term('route-asn', peer)])],
         prefixes: [],
       };
     }
     case SignalKind.SERVICE_OUTAGE: {
-      const own = signal.regions.map((region) => `outage:${service}:${region}`);
+      const own = signal.regions.map((region) => terms.term('outage', service, region));
       return {
-        keys: [...own, `victim:${signal.orgId}`],
-        probes: [...own, `route-victim:${signal.orgId}`, ...throughOwnNetwork],
+        keys: [...own, terms.term('victim', signal.orgId)],
+        probes: [...own, terms.term('route-victim', signal.orgId), ...throughOwnNetwork],
         prefixes: [],
       };
     }
@@ -85,7 +137,7 @@ export function correlationTerms(signal: CorrelatableSignal, asns: AsnDirectory)
       const domains = Array.isArray(signal.details.domains) && signal.details.domains.length > 0
         ? (signal.details.domains as string[]).map((domain) => domain.toLowerCase().replace(/\.$/, ''))
         : ['-'];
-      const own = signal.regions.flatMap((region) => domains.map((domain) => `dns:${region}:${domain}`));
+      const own = signal.regions.flatMap((region) => domains.map((domain) => terms.term('dns', region, domain)));
       return { keys: own, probes: own, prefixes: [] };
     }
     case SignalKind.ROUTE_ANOMALY: {
@@ -93,19 +145,19 @@ export function correlationTerms(signal: CorrelatableSignal, asns: AsnDirectory)
       const keys: string[] = [];
       const probes: string[] = [];
       if (origin !== null) {
-        keys.push(`route-origin:${origin}`);
-        probes.push(`route-origin:${origin}`);
+        keys.push(terms.term('route-origin', origin));
+        probes.push(terms.term('route-origin', origin));
         for (const owner of asns.ownersOf(origin)) {
-          keys.push(`route-victim:${owner}`);
-          probes.push(`victim:${owner}`);
+          keys.push(terms.term('route-victim', owner));
+          probes.push(terms.term('victim', owner));
         }
       }
       if (leaking !== null) {
-        keys.push(`route-leaker:${leaking}`);
-        probes.push(`route-leaker:${leaking}`);
+        keys.push(terms.term('route-leaker', leaking));
+        probes.push(terms.term('route-leaker', leaking));
       }
       for (const asn of new Set([...path, ...(origin === null ? [] : [origin]), ...(leaking === null ? [] : [leaking])])) {
-        keys.push(`route-asn:${asn}`);
+        keys.push(terms.term('route-asn', asn));
       }
       const prefixes = Array.isArray(signal.details.prefixes) ? (signal.details.prefixes as string[]) : [];
       return { keys, probes, prefixes };

@@ -50,7 +50,7 @@ class BatchState {
   /** `storedOverlaps`: open incidents overlapping each of the batch's prefixes, as Postgres found them. */
   constructor(
     private readonly open: OpenIncidents,
-    private readonly storedOverlaps: Map<string, string[]>,
+    private readonly storedOverlaps: Map<string, ReadonlySet<string>>,
   ) {}
 
   /** The incident as this batch has made it so far. */
@@ -87,8 +87,10 @@ class BatchState {
     return oldest;
   }
 
-  private oldestMeeting(ids: Iterable<string> | undefined, window: TimeWindow, marginMs: number, oldest: StoredIncident | null): StoredIncident | null {
-    for (const id of ids ?? []) {
+  /** Over sets only (with no empty one made for a miss), so that the loop stays monomorphic and allocates no iterator results. */
+  private oldestMeeting(ids: ReadonlySet<string> | undefined, window: TimeWindow, marginMs: number, oldest: StoredIncident | null): StoredIncident | null {
+    if (!ids) return oldest;
+    for (const id of ids) {
       const incident = this.current(id);
       if (!windowsMeet(window, incident, marginMs)) continue;
       if (!oldest || incident.windowStart < oldest.windowStart || (+incident.windowStart === +oldest.windowStart && incident.id < oldest.id)) {
@@ -218,9 +220,9 @@ export class CorrelationService {
   }
 
   private join(batch: BatchState, incident: StoredIncident, signal: PendingSignal, window: TimeWindow): void {
-    incident.kinds = union(incident.kinds, [signal.kind]);
+    incident.kinds = withValue(incident.kinds, signal.kind);
     incident.regions = union(incident.regions, signal.regions);
-    if (signal.service) incident.services = union(incident.services, [signal.service]);
+    if (signal.service) incident.services = withValue(incident.services, signal.service);
     incident.signalCount += 1;
     if (window.start < incident.windowStart) incident.windowStart = window.start;
     if (window.end > incident.windowEnd) incident.windowEnd = window.end;
@@ -272,6 +274,11 @@ function openIncident(signal: PendingSignal, window: TimeWindow): StoredIncident
 
 function event(incidentId: string, type: IncidentEventType, actorOrgId: string | null, details: Record<string, unknown>) {
   return { id: newId(), incidentId, type, actorOrgId, actorUserId: null, details };
+}
+
+/** `current` itself when it holds the value already (see union). */
+function withValue(current: string[], value: string): string[] {
+  return current.includes(value) ? current : [...current, value];
 }
 
 /**

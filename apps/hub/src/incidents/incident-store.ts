@@ -126,16 +126,35 @@ function withDates(record: Row): Row {
   return record;
 }
 
-/** What every join may change; the other written fields change only now and then. */
-const COUNTED_FIELDS: ReadonlySet<string> = new Set<keyof StoredIncident>(['signalCount', 'windowStart', 'windowEnd']);
-/** Kept by the database, never written from the record. */
-const UNWRITTEN_FIELDS: ReadonlySet<string> = new Set<keyof StoredIncident>(['id', 'revision', 'openedAt', 'updatedAt']);
+/**
+ * The written fields that change only now and then: all but the counted ones (signal count
+ * and window, which every join may change) and those the database keeps (id, revision,
+ * opened and updated times). Listed as a complete record, so that a new field of
+ * StoredIncident does not compile until it is placed here or among the others.
+ */
+const RARELY_CHANGED: Record<
+  Exclude<keyof StoredIncident, 'signalCount' | 'windowStart' | 'windowEnd' | 'id' | 'revision' | 'openedAt' | 'updatedAt'>,
+  true
+> = {
+  status: true,
+  kinds: true,
+  regions: true,
+  services: true,
+  orgIds: true,
+  severity: true,
+  tlp: true,
+  recipientOrgIds: true,
+  tlpCurated: true,
+  severityCurated: true,
+  title: true,
+  note: true,
+  resolvedAt: true,
+};
+const RARELY_CHANGED_FIELDS = Object.keys(RARELY_CHANGED) as (keyof typeof RARELY_CHANGED)[];
 
-/** Whether an incident differs from the version read in counted fields only (every other field compared, so a new one is never missed). */
+/** Whether an incident differs from the version read in counted fields only. */
 function onlyCountsChanged(read: StoredIncident, incident: StoredIncident): boolean {
-  for (const field of Object.keys(incident) as (keyof StoredIncident)[]) {
-    if (!COUNTED_FIELDS.has(field) && !UNWRITTEN_FIELDS.has(field) && !sameValue(read[field], incident[field])) return false;
-  }
+  for (const field of RARELY_CHANGED_FIELDS) if (!sameValue(read[field], incident[field])) return false;
   return true;
 }
 
@@ -196,10 +215,10 @@ export class IncidentStore {
   }
 
   /** The overlaps statement's row: the incidents overlapping each prefix asked about. */
-  toOverlaps(rows: Row[], prefixes: string[]): Map<string, string[]> {
-    const overlaps = new Map<string, string[]>();
+  toOverlaps(rows: Row[], prefixes: string[]): Map<string, ReadonlySet<string>> {
+    const overlaps = new Map<string, ReadonlySet<string>>();
     const found: Record<string, string[]> = rows[0].overlaps;
-    for (const position in found) overlaps.set(prefixes[Number(position) - 1], found[position]);
+    for (const position in found) overlaps.set(prefixes[Number(position) - 1], new Set(found[position]));
     return overlaps;
   }
 

@@ -17,8 +17,9 @@ export interface NewSignalRow {
   tlp: string;
   recipient_org_ids: string[];
   audience: string[];
-  observed_start: string;
-  observed_end: string | null;
+  /** The coerced input's own dates: the signal in writing shares them, COPY writes their ISO text. */
+  observed_start: Date;
+  observed_end: Date | null;
   regions: string[];
   service: string | null;
   details: Record<string, unknown>;
@@ -119,8 +120,8 @@ export class SignalStore {
           row.tlp,
           copyArray(row.recipient_org_ids),
           copyArray(row.audience),
-          row.observed_start,
-          row.observed_end ?? NULL,
+          row.observed_start.toISOString(),
+          row.observed_end?.toISOString() ?? NULL,
           copyArray(row.regions),
           row.service === null ? NULL : copyText(row.service),
           copyText(JSON.stringify(row.details)),
