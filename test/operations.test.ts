@@ -30,6 +30,11 @@ describe('operations', () => {
     expect(jit).toBe('off');
   });
 
+  it('keeps incident pages half empty, so that a join\'s new version of an incident stays on its page', async () => {
+    const [{ reloptions }] = await hub.app.get(DataSource).query(`SELECT reloptions FROM pg_class WHERE oid = 'incident'::regclass`);
+    expect(reloptions).toEqual(['fillfactor=50']);
+  });
+
   it('exposes Prometheus metrics for requests, published signals and live subscribers', async () => {
     const { noc } = await seedMembers(hub, { noc: { kind: OrgKind.CARRIER } });
     await graphqlOk(hub.url, PUBLISH, { signals: [trafficDrop(), trafficDrop()] }, { token: noc.token });
