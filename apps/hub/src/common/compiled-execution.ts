@@ -16,26 +16,34 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
   // Apollo keeps one parsed document per query text (its document store), so compiled
   // queries are found by document, and leave with it.
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
-  const compiledFor = (document: DocumentNode, operationName: string | undefined): CompiledQuery | null => {
+  const compiledFor = (document: DocumentNode, operationName: string | null): CompiledQuery | null => {
     let byOperation = compiled.get(document);
     if (!byOperation) compiled.set(document, (byOperation = new Map()));
-    let query = byOperation.get(operationName ?? '');
+    const key = operationName ?? '';
+    let query = byOperation.get(key);
     if (query === undefined) {
-      const compiling = compileQuery(schema, document, operationName);
+      const compiling = compileQuery(schema, document, operationName ?? undefined);
       query = isCompiledQuery(compiling) ? compiling : null;
-      byOperation.set(operationName ?? '', query);
+      byOperation.set(key, query);
     }
     return query;
   };
   const executor: GatewayExecutor = async ({ document, operationName, request, context }) => {
-    const query = compiledFor(document, operationName ?? undefined);
+    const query = compiledFor(document, operationName);
     const result = query ? await query.query(undefined, context, request.variables ?? {}) : null;
     if (result && result.data !== undefined) return result;
     return execute({ schema, document, contextValue: context, variableValues: request.variables, operationName });
   };
   return {
     onSchemaLoadOrUpdate(callback) {
-      callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
+      // Only Apollo's schema reporting reads the SDL, and the hub does not report: it is
+      // printed if asked for, not at every start (2 ms).
+      callback({
+        apiSchema: schema,
+        get coreSupergraphSdl() {
+          return printSchema(schema);
+        },
+      });
       return () => {};
     },
     load: async () => ({ executor }),

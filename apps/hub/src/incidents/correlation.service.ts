@@ -276,21 +276,15 @@ function event(incidentId: string, type: IncidentEventType, actorOrgId: string |
   return { id: newId(), incidentId, type, actorOrgId, actorUserId: null, details };
 }
 
-/** `current` itself when it holds the value already (see union). */
+/**
+ * `current` itself when it holds the value already: most signals joining an incident add
+ * nothing to its lists, and then nothing is allocated (this runs for every correlated signal).
+ */
 function withValue(current: string[], value: string): string[] {
   return current.includes(value) ? current : [...current, value];
 }
 
-/**
- * `current` itself when nothing is new: most signals joining an incident add nothing to
- * these lists, and then nothing is allocated (this runs for every correlated signal).
- */
+/** `current` with each of `added` (see withValue). */
 function union(current: string[], added: readonly string[]): string[] {
-  let result = current;
-  for (const value of added) {
-    if (result.includes(value)) continue;
-    if (result === current) result = [...current];
-    result.push(value);
-  }
-  return result;
+  return added.reduce(withValue, current);
 }
