@@ -37,6 +37,12 @@ const csv = (value: unknown): string => {
 };
 const pgArray = (values: string[]) => `{${values.map((value) => `"${value}"`).join(',')}}`;
 
+/** The hub's count of transactions correlated before their lock, by outcome (its /metrics text). */
+function correlationsAhead(metrics: string): { kept: number; redone: number } {
+  const count = (outcome: string) => Number(new RegExp(`^kessetsu_correlations_ahead_of_lock_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
+  return { kept: count('kept'), redone: count('redone') };
+}
+
 /** signals/s through publishSignals (validated, committed, correlated, rolled up) vs raw COPY of the same rows. */
 export async function ingestBench(): Promise<void> {
   const database = await benchDatabase();
@@ -62,6 +68,7 @@ export async function ingestBench(): Promise<void> {
     const hubSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const generatorCpu = process.cpuUsage(generatorBefore);
     const cpu = cpuSpent(cpuBefore, cpuSnapshot([hub.pid]));
+    const ahead = correlationsAhead(await (await fetch(`${hub.url}/metrics`)).text());
 
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
@@ -118,6 +125,7 @@ export async function ingestBench(): Promise<void> {
           ] as [string, string, string][])
         : []),
       ['CPU per published signal: load generator', perSignal((generatorCpu.user + generatorCpu.system) / 1e6), ''],
+      ['transactions correlated ahead of the lock: kept / correlated again', `${ahead.kept} / ${ahead.redone}`, ''],
     ]);
   } finally {
     await hub.stop();

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { inlineValues, quoteLiteral, sendStatements, statement } from '../apps/hub/src/database/statements.js';
+import { inlineValues, quoteLiteral, sendPipelined, sendStatements, statement } from '../apps/hub/src/database/statements.js';
 import { runOrderedWrite } from '../apps/hub/src/database/write-lock.js';
 import { createTestDatabase } from './support/test-hub.util.js';
 
@@ -107,6 +107,33 @@ describe('statements sent in one round trip', () => {
     await expect(sendStatements(client, [copy, copy])).rejects.toThrow(/one COPY per round trip/);
   });
 
+  it('answers two queries written together each as it completes, the first while the second waits for a lock', async () => {
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE probe IN ACCESS EXCLUSIVE MODE');
+      const [first, second] = sendPipelined(client, [statement('SELECT $1::int AS a', [1]), statement('SELECT 2 AS b')], [statement('SELECT count(*) >= 0 AS counted FROM probe')]);
+      expect(await first).toEqual([[{ a: 1 }], [{ b: 2 }]]);
+      let secondDone = false;
+      void second.then(() => (secondDone = true));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(secondDone).toBe(false);
+      await holder.query('COMMIT');
+      expect(await second).toEqual([[{ counted: true }]]);
+    } finally {
+      await holder.end();
+    }
+    // Each fails on its own; the connection stays usable for the next query.
+    const [failed, after] = sendPipelined(client, [statement('SELECT 1 / 0')], [statement('SELECT 3 AS c')]);
+    await expect(failed).rejects.toThrow(/division by zero/);
+    expect(await after).toEqual([[{ c: 3 }]]);
+    const [fine, failedSecond] = sendPipelined(client, [statement('SELECT 4 AS d')], [statement('SELECT 1 / 0')]);
+    expect(await fine).toEqual([[{ d: 4 }]]);
+    await expect(failedSecond).rejects.toThrow(/division by zero/);
+    expect(await sendStatements(client, [statement('SELECT 5 AS e')])).toEqual([[{ e: 5 }]]);
+  });
+
   it('quotes exactly as the driver’s escapeLiteral does', () => {
     for (const text of [...HOSTILE_TEXTS, "\\'", "''\\\\", '\\']) expect(quoteLiteral(text)).toBe(pg.escapeLiteral(text));
   });
@@ -133,30 +160,46 @@ describe('runOrderedWrite', () => {
   });
 
   it('commits the final statements and hands their rows over; rolls back everything when one fails', async () => {
-    const answer = await runOrderedWrite(dataSource, [statement('SELECT count(*)::int AS n FROM ledger')], (publishedAt, [[before]]) => {
-      expect(before.n).toBe(0);
-      expect(publishedAt).toBeInstanceOf(Date);
-      return {
-        final: [
-          statement('INSERT INTO ledger VALUES ($1, $2) RETURNING note', [1, 'inserted with COMMIT']),
-          { copy: 'COPY ledger (id, note) FROM STDIN', rows: '2\tcopied with COMMIT\n' },
-        ],
-        committed: (rows) => rows,
-      };
+    const answer = await runOrderedWrite(dataSource, {
+      reads: [statement('SELECT count(*)::int AS n FROM ledger')],
+      work: (publishedAt, [[before]]) => {
+        expect(before.n).toBe(0);
+        expect(publishedAt).toBeInstanceOf(Date);
+        return {
+          final: [
+            statement('INSERT INTO ledger VALUES ($1, $2) RETURNING note', [1, 'inserted with COMMIT']),
+            { copy: 'COPY ledger (id, note) FROM STDIN', rows: '2\tcopied with COMMIT\n' },
+          ],
+          committed: (rows) => rows,
+        };
+      },
     });
     expect(answer).toEqual([[{ note: 'inserted with COMMIT' }], []]);
 
     await expect(
-      runOrderedWrite(dataSource, [], () => ({
-        final: [statement('INSERT INTO ledger VALUES ($1, $2)', [3, 'rolled back']), { copy: 'COPY ledger (id, note) FROM STDIN', rows: '1\tduplicate key\n' }],
-        committed: () => 'unreachable',
-      })),
+      runOrderedWrite(dataSource, {
+        reads: [],
+        work: () => ({
+          final: [statement('INSERT INTO ledger VALUES ($1, $2)', [3, 'rolled back']), { copy: 'COPY ledger (id, note) FROM STDIN', rows: '1\tduplicate key\n' }],
+          committed: () => 'unreachable',
+        }),
+      }),
     ).rejects.toThrow(/duplicate key/);
     await expect(
-      runOrderedWrite(dataSource, [], async () => {
-        throw new Error('work failed');
+      runOrderedWrite(dataSource, {
+        reads: [],
+        work: async () => {
+          throw new Error('work failed');
+        },
       }),
     ).rejects.toThrow('work failed');
+    await expect(
+      runOrderedWrite(dataSource, {
+        reads: [statement('SELECT 1 / 0')],
+        begun: () => {},
+        work: () => ({ final: [], committed: () => 'unreachable' }),
+      }),
+    ).rejects.toThrow(/division by zero/);
 
     // The only pooled connection came back usable, outside any transaction.
     expect(await dataSource.query('SELECT id, note FROM ledger ORDER BY id')).toEqual([
@@ -165,4 +208,43 @@ describe('runOrderedWrite', () => {
     ]);
     expect(await dataSource.query('SELECT pg_current_xact_id_if_assigned() IS NULL AS idle')).toEqual([{ idle: true }]);
   });
+
+  it('tells its timestamp while another holds the lock, and stamps its rows with it', async () => {
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(7170001)');
+      const steps: string[] = [];
+      let begunAt: Date | undefined;
+      const write = runOrderedWrite(dataSource, {
+        reads: [statement('SELECT now() AS now')],
+        begun: (publishedAt) => {
+          begunAt = publishedAt;
+          steps.push('begun');
+        },
+        work: (publishedAt, [[read]]) => {
+          steps.push('work');
+          expect(read.now).toEqual(publishedAt);
+          return { final: [statement(`INSERT INTO ledger VALUES (10, 'stamped') RETURNING now() AS now`)], committed: ([[row]]) => row.now as Date };
+        },
+      });
+      await waitFor(() => steps.length > 0);
+      expect(steps).toEqual(['begun']);
+      await holder.query('COMMIT');
+      const stamped = await write;
+      expect(steps).toEqual(['begun', 'work']);
+      expect(stamped).toEqual(begunAt);
+    } finally {
+      await holder.end();
+    }
+  });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -96,6 +96,12 @@ class QueryWithCopyRows extends pg.Query {
   handleCopyInResponse(): void {}
 }
 
+type Results = pg.QueryResult | pg.QueryResult[];
+
+const queryText = (statements: (Statement | CopyIn)[]) => statements.map((step) => (isCopyIn(step) ? step.copy : inlineValues(step))).join(';\n');
+
+const rowsOf = (results: Results): Row[][] => (Array.isArray(results) ? results : [results]).map((result) => result.rows);
+
 /**
  * Sends the statements as one multi-statement query and returns each one's rows, in
  * order: one round trip for all of them, including at most one COPY with its rows.
@@ -108,15 +114,48 @@ export async function sendStatements(client: pg.ClientBase, statements: (Stateme
   if (statements.length === 0) return [];
   const copies = statements.filter(isCopyIn);
   if (copies.length > 1) throw new Error('one COPY per round trip');
-  const text = statements.map((step) => (isCopyIn(step) ? step.copy : inlineValues(step))).join(';\n');
-  type Results = pg.QueryResult | pg.QueryResult[];
+  const text = queryText(statements);
   const results =
     copies.length === 0
       ? ((await client.query(text)) as unknown as Results)
       : await new Promise<Results>((resolve, reject) => {
           client.query(new QueryWithCopyRows(text, Buffer.from(copies[0].rows), (error, answer) => (error ? reject(error) : resolve(answer as Results))));
         });
-  return (Array.isArray(results) ? results : [results]).map((result) => result.rows);
+  return rowsOf(results);
+}
+
+/** The part of node-pg's connection that writes a simple query (not in @types/pg). */
+interface QueryWriter {
+  query(text: string): void;
+}
+
+/**
+ * Two multi-statement queries written together, each answered as Postgres completes it:
+ * Postgres answers (and flushes) the first before it reads the second, so the first's
+ * rows arrive while the second may still wait, for a lock say. node-pg sends a query
+ * only once the previous one is answered; here the first query's submit writes the
+ * second's message too, and the second's submit, when node-pg reaches it, has nothing
+ * left to write. Without COPY.
+ */
+export function sendPipelined(client: pg.ClientBase, first: Statement[], second: Statement[]): [Promise<Row[][]>, Promise<Row[][]>] {
+  const query = (text: string) => {
+    let settle!: (error: Error | undefined, results: unknown) => void;
+    const rows = new Promise<Row[][]>((resolve, reject) => {
+      settle = (error, results) => (error ? reject(error) : resolve(rowsOf(results as Results)));
+    });
+    return { query: new pg.Query(text, settle), text, rows };
+  };
+  const head = query(queryText(first));
+  const follower = query(queryText(second));
+  const submitHead = head.query.submit;
+  head.query.submit = (connection) => {
+    submitHead.call(head.query, connection);
+    (connection as unknown as QueryWriter).query(follower.text);
+    follower.query.submit = () => {};
+  };
+  client.query(head.query);
+  client.query(follower.query);
+  return [head.rows, follower.rows];
 }
 
 /** The connection of a transaction's EntityManager (from DataSource.transaction). */

@@ -1,19 +1,19 @@
 import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
-import { CopyIn, Row, Statement, sendStatements, statement } from './statements.js';
+import { CopyIn, Row, Statement, sendPipelined, sendStatements, statement } from './statements.js';
 
 const HUB_WRITE_LOCK = 7_170_001;
 
 /**
- * Takes the lock and turns parallel query off for the rest of the transaction: the
- * planner misjudges prefix-overlap joins (hundreds of thousands of rows expected, none
- * found) and launched parallel workers for the correlation lookup, 51 ms instead of 2 ms,
- * while every other publish waited for the lock.
+ * Turns parallel query off for the rest of the transaction: the planner misjudges
+ * prefix-overlap joins (hundreds of thousands of rows expected, none found) and launched
+ * parallel workers for the correlation lookup, 51 ms instead of 2 ms, while every other
+ * publish waited for the lock.
  */
-const LOCK = statement(`SELECT set_config('max_parallel_workers_per_gather', '0', true), pg_advisory_xact_lock($1), now() AS now`, [
-  HUB_WRITE_LOCK,
-]);
+const NO_PARALLEL_QUERY = `set_config('max_parallel_workers_per_gather', '0', true)`;
+
+const LOCK = statement(`SELECT ${NO_PARALLEL_QUERY}, pg_advisory_xact_lock($1), now() AS now`, [HUB_WRITE_LOCK]);
 
 /**
  * Serialises the hub's ordered writes (signals, incident changes) until the
@@ -34,28 +34,46 @@ export interface OrderedWork<T> {
   committed(finalRows: Row[][]): T;
 }
 
+/** A transaction for runOrderedWrite. */
+export interface OrderedWrite<T> {
+  /** Read once the lock is held. */
+  reads: Statement[];
+  /**
+   * Called with the transaction's timestamp (what `now()` stamps its rows with) as soon as
+   * it has begun, while the lock may still be held by the transaction before: work that
+   * needs no more than that can be done while waiting.
+   */
+  begun?(publishedAt: Date): void;
+  /** Turns the reads' rows into the statements that go with COMMIT. */
+  work(publishedAt: Date, readRows: Row[][]): OrderedWork<T> | Promise<OrderedWork<T>>;
+  /** Called as the last round trip leaves. */
+  lastRoundTripSent?(): void;
+}
+
+const BEGIN = [statement('START TRANSACTION'), statement(`SELECT ${NO_PARALLEL_QUERY}, now() AS now`)];
+const TAKE_LOCK = statement(`SELECT pg_advisory_xact_lock($1)`, [HUB_WRITE_LOCK]);
+
 /**
  * Runs a transaction holding the ordered-write lock in two round trips: BEGIN, the lock
- * and `reads` in the first; `work` turns their rows (and the transaction's timestamp,
- * what `now()` stamps its rows with) into the statements that go with COMMIT in the
- * second. `lastRoundTripSent` is called as that one leaves.
+ * and the reads in the first (written together, the beginning answered before the lock
+ * is granted: see `begun`); the work's statements and COMMIT in the second.
  */
-export async function runOrderedWrite<T>(
-  dataSource: DataSource,
-  reads: Statement[],
-  work: (publishedAt: Date, readRows: Row[][]) => OrderedWork<T> | Promise<OrderedWork<T>>,
-  lastRoundTripSent: () => void = () => {},
-): Promise<T> {
+export async function runOrderedWrite<T>(dataSource: DataSource, write: OrderedWrite<T>): Promise<T> {
   // The pool's own client, not a TypeORM query runner: the transaction is driven by hand.
   const [client, release] = (await (dataSource.driver as PostgresDriver).obtainMasterConnection()) as [pg.PoolClient, (error?: Error) => void];
   let finalRows: Row[][];
   let committed: (finalRows: Row[][]) => T;
   try {
-    const [, [lock], ...readRows] = await sendStatements(client, [statement('START TRANSACTION'), LOCK, ...reads]);
-    const done = await work(lock.now, readRows);
+    const [beginning, locked] = sendPipelined(client, BEGIN, [TAKE_LOCK, ...write.reads]);
+    // Awaited below; a failure of the beginning is thrown first, and fails this one too.
+    locked.catch(() => undefined);
+    const [, [{ now: publishedAt }]] = await beginning;
+    write.begun?.(publishedAt);
+    const [, ...readRows] = await locked;
+    const done = await write.work(publishedAt, readRows);
     committed = done.committed;
     const lastRoundTrip = sendStatements(client, [...done.final, statement('COMMIT')]);
-    lastRoundTripSent();
+    write.lastRoundTripSent?.();
     finalRows = (await lastRoundTrip).slice(0, done.final.length);
   } catch (error) {
     // A connection that cannot roll back is closed rather than returned to the pool.

@@ -47,21 +47,32 @@ class BatchState {
   /** Prefixes added by this batch. */
   private readonly addedPrefixes = new PrefixIndex<string>();
 
-  /** `storedOverlaps`: open incidents overlapping each of the batch's prefixes, as Postgres found them. */
+  /**
+   * `storedOverlaps`: open incidents overlapping each of the batch's prefixes, as Postgres
+   * found them. `basis`: the batch of the transaction committing before this one, when this
+   * one is correlated ahead of its lock (see CorrelationService.speculate): its incidents
+   * and keys as if committed.
+   */
   constructor(
     private readonly open: OpenIncidents,
     private readonly storedOverlaps: Map<string, ReadonlySet<string>>,
+    private readonly basis: BatchState | null,
   ) {}
+
+  /** The incident as stored before this batch (once the basis has committed), if it is stored and open. */
+  before(id: string): StoredIncident | undefined {
+    return this.basis?.incidents.get(id) ?? this.open.get(id);
+  }
 
   /** The incident as this batch has made it so far. */
   current(id: string): StoredIncident {
-    return this.incidents.get(id) ?? this.open.get(id)!;
+    return this.incidents.get(id) ?? this.before(id)!;
   }
 
   /** The incident for this batch to change: its own copy. */
   joining(id: string): StoredIncident {
     let incident = this.incidents.get(id);
-    if (!incident) this.incidents.set(id, (incident = { ...this.open.get(id)! }));
+    if (!incident) this.incidents.set(id, (incident = { ...this.before(id)! }));
     return incident;
   }
 
@@ -78,6 +89,7 @@ class BatchState {
     let oldest: StoredIncident | null = null;
     for (const probe of terms.probes) {
       oldest = this.oldestMeeting(this.open.offering(probe), window, marginMs, oldest);
+      if (this.basis) oldest = this.oldestMeeting(this.basis.addedKeyOwners.get(probe), window, marginMs, oldest);
       oldest = this.oldestMeeting(this.addedKeyOwners.get(probe), window, marginMs, oldest);
     }
     for (const prefix of terms.prefixes) {
@@ -103,7 +115,7 @@ class BatchState {
   /** Records what the incident now offers; a key it offers already is not written again. */
   offer(incidentId: string, terms: CorrelationTerms): void {
     for (const key of terms.keys) {
-      if (this.open.offers(incidentId, key)) continue;
+      if (this.open.offers(incidentId, key) || this.basis?.addedKeyOwners.get(key)?.has(incidentId)) continue;
       const owners = ownersOf(this.addedKeyOwners, key);
       if (owners.has(incidentId)) continue;
       owners.add(incidentId);
@@ -116,6 +128,22 @@ class BatchState {
   }
 }
 
+/** A batch correlated ahead of its transaction's lock (see CorrelationService.speculate). */
+export interface Speculation {
+  /** The signals it correlated, as they were then. */
+  signals: readonly PendingSignal[];
+  correlated: Correlated;
+  /** The transaction committing before, whose outcome it assumed. */
+  basis: Correlated | null;
+}
+
+/** An outcome, and whether its transaction has committed (it may instead fail). */
+export interface Correlated {
+  outcome: CorrelationOutcome;
+  batch: BatchState;
+  hasCommitted: boolean;
+}
+
 /**
  * Puts each signal about to be stored into an incident, inside the transaction that
  * stores it (signal writers are serialised, so two signals never race to open
@@ -126,6 +154,8 @@ export class CorrelationService {
   private readonly open = new OpenIncidents();
   /** The transaction id of the latest correlated transaction, whose writes the next one's read leaves out. */
   private latestTransaction: string | null = null;
+  /** The latest transaction's outcome, until the next one is correlated. */
+  private latest: Correlated | null = null;
 
   constructor(
     private readonly store: IncidentStore,
@@ -160,18 +190,49 @@ export class CorrelationService {
   }
 
   /**
+   * Correlates a transaction's signals (their publication time set) before it holds the
+   * lock, while the transaction before it commits: over the open incidents as that one
+   * leaves them if it commits. `correlate` keeps the outcome if nothing else changed.
+   * Not for batches with route prefixes, whose overlaps Postgres finds under the lock.
+   */
+  speculate(plan: CorrelationPlan, signals: PendingSignal[]): Speculation | null {
+    if (plan.prefixes.length > 0) return null;
+    const basis = this.latest && !this.latest.hasCommitted ? this.latest : null;
+    return { signals: [...signals], correlated: this.correlateOver(basis, new Map(), plan, signals), basis };
+  }
+
+  /**
    * Puts the signals (all planned, now holding the lock) into incidents, given the rows of
    * `reads`. The transaction before this one must have been answered: committed (and its
-   * incidents known here) or failed.
+   * incidents known here) or failed. A speculation is kept when its assumptions hold: the
+   * transaction before committed, no one else changed an incident since, and the signals
+   * are the same (none turned out to be stored already); otherwise the signals are
+   * correlated again.
    */
-  correlate(plan: CorrelationPlan, readRows: Row[][], signals: PendingSignal[]): CorrelationOutcome {
+  correlate(plan: CorrelationPlan, readRows: Row[][], signals: PendingSignal[], speculation: Speculation | null = null): CorrelationOutcome {
     const [changeRows, overlaps] = readRows;
     const changes = this.store.toChanges(changeRows);
     this.open.read(changes);
     this.metrics.openIncidentsHeld.set(this.open.size);
     this.latestTransaction = changes.transaction;
+    if (speculation) {
+      const holds =
+        changes.incidents.length === 0 &&
+        (speculation.basis === null || speculation.basis.hasCommitted) &&
+        sameSignals(speculation.signals, signals);
+      this.metrics.correlationsAhead.inc({ outcome: holds ? 'kept' : 'redone' });
+      if (holds) {
+        this.latest = speculation.correlated;
+        return this.latest.outcome;
+      }
+    }
+    this.latest = this.correlateOver(null, overlaps ? this.store.toOverlaps(overlaps, plan.prefixes) : new Map(), plan, signals);
+    return this.latest.outcome;
+  }
+
+  private correlateOver(basis: Correlated | null, overlaps: Map<string, ReadonlySet<string>>, plan: CorrelationPlan, signals: PendingSignal[]): Correlated {
     const marginMs = this.marginMs();
-    const batch = new BatchState(this.open, overlaps ? this.store.toOverlaps(overlaps, plan.prefixes) : new Map());
+    const batch = new BatchState(this.open, overlaps, basis?.batch ?? null);
     const incidentOf = new Map<string, string>();
     for (const signal of signals) {
       const terms = plan.terms.get(signal.id);
@@ -193,8 +254,8 @@ export class CorrelationService {
     const touched = [...batch.incidents.values()];
     const saves = this.store.saveStatements(
       touched,
-      (id) => this.open.get(id) === undefined,
-      (id) => this.open.get(id),
+      (id) => batch.before(id) === undefined,
+      (id) => batch.before(id),
     );
     const statements = [
       ...saves,
@@ -202,17 +263,23 @@ export class CorrelationService {
         (write): write is Statement => write !== null,
       ),
     ];
-    return {
-      incidentOf,
-      touched,
-      statements,
-      committed: (rows) => {
-        const revisions = this.store.revisionsOf(rows.slice(0, saves.length));
-        for (const incident of touched) incident.revision = revisions.get(incident.id)!;
-        this.open.committed(touched, batch.newKeys);
-        this.metrics.openIncidentsHeld.set(this.open.size);
+    const correlated: Correlated = {
+      batch,
+      hasCommitted: false,
+      outcome: {
+        incidentOf,
+        touched,
+        statements,
+        committed: (rows) => {
+          const revisions = this.store.revisionsOf(rows.slice(0, saves.length));
+          for (const incident of touched) incident.revision = revisions.get(incident.id)!;
+          this.open.committed(touched, batch.newKeys);
+          correlated.hasCommitted = true;
+          this.metrics.openIncidentsHeld.set(this.open.size);
+        },
       },
     };
+    return correlated;
   }
 
   private marginMs(): number {
@@ -245,6 +312,11 @@ export class CorrelationService {
       );
     }
   }
+}
+
+/** The same signals in the same order. */
+function sameSignals(a: readonly PendingSignal[], b: readonly PendingSignal[]): boolean {
+  return a.length === b.length && a.every((signal, i) => signal === b[i]);
 }
 
 function openIncident(signal: PendingSignal, window: TimeWindow): StoredIncident {

@@ -48,6 +48,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly correlationsAhead = new Counter({
+    name: 'kessetsu_correlations_ahead_of_lock_total',
+    help: 'Publishing transactions correlated before holding the write lock, by whether that outcome was kept or correlated again under the lock.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly liveConnections = new Gauge({
     name: 'kessetsu_live_connections',
     help: 'Open graphql-ws connections in this process.',

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SqlParams } from '../common/sql-params.js';
 import { CopyIn, Row, Statement, arrayLiteral, quoteLiteral, statement } from '../database/statements.js';
-import { runOrderedWrite } from '../database/write-lock.js';
+import { OrderedWrite, runOrderedWrite } from '../database/write-lock.js';
 import type { SignalFilter } from './dto/signal-filter.input.js';
 import { signalFilterSql } from './signal-filter.js';
 import { SIGNAL_COLUMNS, SignalRow, StoredSignal, toStoredSignal } from './stored-signal.js';
@@ -216,8 +216,8 @@ export class SignalStore {
   }
 
   /** See runOrderedWrite. */
-  orderedWrite<T>(reads: Statement[], work: Parameters<typeof runOrderedWrite<T>>[2], lastRoundTripSent?: () => void): Promise<T> {
-    return runOrderedWrite(this.dataSource, reads, work, lastRoundTripSent);
+  orderedWrite<T>(write: OrderedWrite<T>): Promise<T> {
+    return runOrderedWrite(this.dataSource, write);
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

@@ -8,7 +8,7 @@ import { AggregatesService } from '../aggregates/aggregates.service.js';
 import { AuditAction, AuditService } from '../audit/audit.service.js';
 import type { Row, Statement } from '../database/statements.js';
 import type { OrderedWork } from '../database/write-lock.js';
-import { CorrelationPlan, CorrelationService } from '../incidents/correlation.service.js';
+import { CorrelationPlan, CorrelationService, Speculation } from '../incidents/correlation.service.js';
 import type { StoredIncident } from '../incidents/incident-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
@@ -60,7 +60,9 @@ interface WriteRequest {
  * signal each then cost one lock wait and one commit, not thirty-two in a row. After a
  * large transaction the next one starts as soon as the previous one sends its last round
  * trip: its BEGIN, lock and reads wait inside Postgres for that commit instead of a round
- * trip after it.
+ * trip after it, and its signals are correlated meanwhile, over the incidents as that
+ * commit will leave them (CorrelationService.speculate): under the lock only a check of
+ * that remains, unless something else changed.
  * Each request is answered after the commit that holds it, in commit order; if a shared
  * transaction fails, its requests are retried one by one so that one bad request cannot
  * sink the others.
@@ -168,11 +170,16 @@ export class SignalWriter {
     const copyTexts = copies ? this.store.copyTexts(group.flatMap((request) => request.rows)) : null;
     const sequencesAt = copyTexts ? reads.push(this.store.drawSequences(signals.size)) - 1 : -1;
     // This transaction's reads may return before the hub has read the previous one's
-    // commit; correlation goes on from where that one left the open incidents.
+    // commit; correlation goes on from where that one left the open incidents. It is tried
+    // before the lock, as if nothing were stored already, and kept if that holds.
     const previous = this.previousTransaction;
-    const transaction = this.store.orderedWrite(
+    let speculation: Speculation | null = null;
+    const transaction = this.store.orderedWrite({
       reads,
-      async (publishedAt, rows) => {
+      begun: (publishedAt) => {
+        speculation = this.correlation.speculate(plan, publish(freshRowsOf(group, new Map()), signals, publishedAt));
+      },
+      work: async (publishedAt, rows) => {
         await previous;
         return this.storeGroup(
           publishedAt,
@@ -182,10 +189,11 @@ export class SignalWriter {
           rows[0],
           rows.slice(1, 1 + correlationReads.length),
           copyTexts && { texts: copyTexts, drawn: rows[sequencesAt] },
+          speculation,
         );
       },
       lastRoundTripSent,
-    );
+    });
     this.previousTransaction = transaction.then(
       () => undefined,
       () => undefined,
@@ -194,7 +202,8 @@ export class SignalWriter {
   }
 
   /**
-   * Under the lock: leaves out what is stored already, correlates, and writes everything
+   * Under the lock: leaves out what is stored already, correlates (or keeps the correlation
+   * made before the lock, see CorrelationService.correlate), and writes everything
    * in the round trip that commits: incidents first (signals refer to them), then the
    * signals (INSERT, or COPY with the drawn sequences), rollups and audit.
    */
@@ -206,23 +215,14 @@ export class SignalWriter {
     storedRows: Row[],
     correlationRows: Row[][],
     copying: { texts: Map<string, string>; drawn: Row[] } | null,
+    speculation: Speculation | null,
   ): OrderedWork<WriteOutcome[]> {
     /** By organisation and sourceRef: stored before, or by an earlier request of this transaction. */
     const stored = new Map<string, StoredSignal>();
     for (const signal of storedRows.map((row) => toStoredSignal(row as SignalRow))) stored.set(refKey(signal.orgId, signal.sourceRef), signal);
-    const freshRows: NewSignalRow[] = [];
-    const fresh = new Set<string>();
-    for (const request of group) {
-      for (const row of request.rows) {
-        const key = refKey(request.orgId, row.source_ref);
-        if (stored.has(key) || fresh.has(key)) continue;
-        fresh.add(key);
-        freshRows.push(row);
-      }
-    }
-    const pending = freshRows.map((row) => signals.get(row.id)!);
-    for (const signal of pending) signal.publishedAt = publishedAt;
-    const correlation = this.correlation.correlate(plan, correlationRows, pending);
+    const freshRows = freshRowsOf(group, stored);
+    const pending = publish(freshRows, signals, publishedAt);
+    const correlation = this.correlation.correlate(plan, correlationRows, pending, speculation);
     for (const row of freshRows) row.incident_id = correlation.incidentOf.get(row.id) ?? null;
     const freshIds = new Set(freshRows.map((row) => row.id));
 
@@ -284,6 +284,30 @@ export class SignalWriter {
 }
 
 const refKey = (orgId: string, sourceRef: string) => `${orgId}\n${sourceRef}`;
+
+/** The group's rows to store: the first of each (organisation, sourceRef) not stored already. */
+function freshRowsOf(group: WriteRequest[], stored: Map<string, StoredSignal>): NewSignalRow[] {
+  const freshRows: NewSignalRow[] = [];
+  const fresh = new Set<string>();
+  for (const request of group) {
+    for (const row of request.rows) {
+      const key = refKey(request.orgId, row.source_ref);
+      if (stored.has(key) || fresh.has(key)) continue;
+      fresh.add(key);
+      freshRows.push(row);
+    }
+  }
+  return freshRows;
+}
+
+/** The signals of these rows, published by the transaction at `publishedAt`. */
+function publish(rows: NewSignalRow[], signals: Map<string, StoredSignal>, publishedAt: Date): StoredSignal[] {
+  return rows.map((row) => {
+    const signal = signals.get(row.id)!;
+    signal.publishedAt = publishedAt;
+    return signal;
+  });
+}
 
 /**
  * With Postgres between the hub processes, the notices of a transaction that stored

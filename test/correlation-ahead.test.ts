@@ -1,0 +1,161 @@
+import pg from 'pg';
+import { OrgKind } from '@kessetsu/schema';
+import { graphql, graphqlOk } from './support/graphql-request.util.js';
+import { Member, seedMembers } from './support/seed-orgs.util.js';
+import { trafficDrop } from './support/signal-fixtures.util.js';
+import { startTestHub, TestHub } from './support/test-hub.util.js';
+
+const PUBLISH = `mutation($signals: [SignalInput!]!) { publishSignals(signals: $signals) { signal { id } incident { id } } }`;
+const INCIDENT = `query($id: ID!) { incident(id: $id) { signalCount status orgCount } }`;
+/** Large enough to be copied: the next transaction then begins while this one's last round trip runs (SignalWriter). */
+const BATCH = 250;
+
+/**
+ * A publishing transaction correlates before it holds the write lock, over the incidents
+ * as the transaction committing before it will leave them, and keeps that outcome only
+ * if it still holds under the lock. Each case holds the first transaction at its COPY
+ * (a SHARE lock on the signal table) while the second begins and waits for the write lock.
+ */
+describe('correlation ahead of the write lock', () => {
+  let hub: TestHub;
+  let m: Record<'ntt' | 'kddi', Member>;
+  let holder: pg.Client;
+  let hour = Date.parse('2022-06-01T00:00:00Z');
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    m = await seedMembers(hub, { ntt: { kind: OrgKind.CARRIER, asns: [64500] }, kddi: { kind: OrgKind.CARRIER, asns: [64501] } });
+    holder = new pg.Client({ connectionString: hub.databaseUrl });
+    await holder.connect();
+  });
+
+  afterAll(async () => {
+    await holder?.end();
+    await hub?.close();
+  });
+
+  /** Drops in one region and peer, in an hour of their own, so that each case has its own incidents. */
+  const scenario = (region: string, peerAsn: number) => {
+    hour += 6 * 3600_000;
+    const start = new Date(hour).toISOString();
+    return (count: number, overrides: Record<string, unknown> = {}) =>
+      Array.from({ length: count }, () => trafficDrop({ observedStart: start, observedEnd: null, regions: [region], trafficDrop: { dropPercent: 30, peerAsn }, ...overrides }));
+  };
+  const publish = (member: Member, signals: Record<string, unknown>[]) => graphql(hub.url, PUBLISH, { signals }, { token: member.token });
+  const incident = async (id: string) => (await graphqlOk(hub.url, INCIDENT, { id }, { token: m.ntt.token })).incident;
+  const incidentsOf = (response: Awaited<ReturnType<typeof publish>>) => new Set(response.data!.publishSignals.map((item: any) => item.incident.id));
+
+  const correlationsAhead = async () => {
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    const count = (outcome: string) => Number(new RegExp(`^kessetsu_correlations_ahead_of_lock_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
+    return { kept: count('kept'), redone: count('redone') };
+  };
+
+  /** Waits until a hub connection waits for a lock of this type ('relation': the held table; 'advisory': the write lock). */
+  const waiting = async (lockType: 'relation' | 'advisory') => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { rows } = await holder.query(
+        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND l.locktype = $1 AND a.pid <> pg_backend_pid()`,
+        [lockType],
+      );
+      if (rows[0].n > 0) return;
+      if (Date.now() > deadline) throw new Error(`no transaction waits for a ${lockType} lock`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+
+  /**
+   * Publishes `first` and, once it waits at its COPY, `second`; lets both go once the
+   * second waits for the write lock. `whileHeld` runs in the holding transaction first.
+   */
+  const publishWhileFirstCommits = async (first: [Member, Record<string, unknown>[]], second: [Member, Record<string, unknown>[]], whileHeld = async () => {}) => {
+    await holder.query('BEGIN');
+    try {
+      await whileHeld();
+      await holder.query('LOCK TABLE signal IN SHARE MODE');
+      const firstAnswer = publish(...first);
+      await waiting('relation');
+      const secondAnswer = publish(...second);
+      await waiting('advisory');
+      await holder.query('COMMIT');
+      return [await firstAnswer, await secondAnswer];
+    } catch (error) {
+      await holder.query('ROLLBACK');
+      throw error;
+    }
+  };
+
+  it('joins what the transaction before opened while it commits, and keeps that outcome', async () => {
+    const drops = scenario('13', 64990);
+    const before = await correlationsAhead();
+    const [first, second] = await publishWhileFirstCommits([m.ntt, drops(BATCH)], [m.kddi, drops(BATCH)]);
+    expect(first.errors).toBeUndefined();
+    expect(second.errors).toBeUndefined();
+    const [opened] = incidentsOf(first);
+    expect(incidentsOf(second)).toEqual(new Set([opened]));
+    expect(await incident(opened as string)).toEqual({ signalCount: 2 * BATCH, status: 'CROSS_CARRIER', orgCount: 2 });
+    const after = await correlationsAhead();
+    expect(after.kept - before.kept).toBe(2);
+    expect(after.redone).toBe(before.redone);
+  });
+
+  it('correlates again when the transaction before fails: nothing joins the incident it would have opened', async () => {
+    const drops = scenario('27', 64991);
+    await holder.query(`ALTER TABLE signal ADD CONSTRAINT test_refused CHECK (source_ref <> 'refused')`);
+    try {
+      const before = await correlationsAhead();
+      const [first, second] = await publishWhileFirstCommits([m.ntt, [...drops(BATCH - 1), ...drops(1, { sourceRef: 'refused' })]], [m.kddi, drops(BATCH)]);
+      expect(first.errors).toHaveLength(1);
+      expect(second.errors).toBeUndefined();
+      const opened = incidentsOf(second);
+      expect(opened.size).toBe(1);
+      expect(await incident([...opened][0] as string)).toEqual({ signalCount: BATCH, status: 'SINGLE_ORG', orgCount: 1 });
+      const after = await correlationsAhead();
+      expect(after.redone - before.redone).toBe(1);
+    } finally {
+      await holder.query(`ALTER TABLE signal DROP CONSTRAINT IF EXISTS test_refused`);
+    }
+  });
+
+  it('correlates again when some of its signals turn out to be stored by the transaction before', async () => {
+    const drops = scenario('14', 64994);
+    const firstSignals = drops(BATCH);
+    const before = await correlationsAhead();
+    const [first, second] = await publishWhileFirstCommits([m.ntt, firstSignals], [m.ntt, [...drops(BATCH - 1), firstSignals[0]]]);
+    expect(first.errors).toBeUndefined();
+    expect(second.errors).toBeUndefined();
+    expect(second.data!.publishSignals[BATCH - 1].signal.id).toBe(first.data!.publishSignals[0].signal.id);
+    const [opened] = incidentsOf(first);
+    expect(incidentsOf(second)).toEqual(new Set([opened]));
+    expect(await incident(opened as string)).toEqual({ signalCount: 2 * BATCH - 1, status: 'SINGLE_ORG', orgCount: 1 });
+    const after = await correlationsAhead();
+    expect(after.redone - before.redone).toBe(1);
+  });
+
+  it('correlates again when another change came before its lock: nothing joins an incident resolved meanwhile', async () => {
+    const drops = scenario('40', 64992);
+    const elsewhere = scenario('01', 64993);
+    const [earlier] = (await graphqlOk(hub.url, PUBLISH, { signals: drops(1) }, { token: m.ntt.token })).publishSignals;
+    const resolved = earlier.incident.id as string;
+    const before = await correlationsAhead();
+    const [first, second] = await publishWhileFirstCommits([m.ntt, elsewhere(BATCH)], [m.kddi, drops(BATCH)], async () => {
+      // As a resolution by another hub process or the quiet sweep writes it.
+      await holder.query(
+        `UPDATE incident SET status = 'RESOLVED', resolved_at = now(), revision = nextval(pg_get_serial_sequence('incident', 'revision')) WHERE id = $1`,
+        [resolved],
+      );
+      await holder.query(`UPDATE incident_key SET open = false WHERE incident_id = $1`, [resolved]);
+    });
+    expect(first.errors).toBeUndefined();
+    expect(second.errors).toBeUndefined();
+    const opened = incidentsOf(second);
+    expect(opened.size).toBe(1);
+    expect(opened.has(resolved)).toBe(false);
+    expect(await incident(resolved)).toEqual({ signalCount: 1, status: 'RESOLVED', orgCount: 1 });
+    expect(await incident([...opened][0] as string)).toEqual({ signalCount: BATCH, status: 'SINGLE_ORG', orgCount: 1 });
+    const after = await correlationsAhead();
+    expect(after.kept - before.kept).toBe(1);
+    expect(after.redone - before.redone).toBe(1);
+  });
+});
