@@ -32,6 +32,15 @@ export interface CorrelationPlan {
 }
 
 /**
+ * What a batch opened, joined and offered, as the next batch sees it when it is correlated
+ * ahead of its lock: maps only, so that no batch holds the one before it.
+ */
+interface BatchAdditions {
+  incidents: ReadonlyMap<string, StoredIncident>;
+  keyOwners: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
  * A batch's incidents over the open incidents as committed: the ones it joins are
  * copied when first joined, so that what is committed stays as read until the batch has
  * committed too, and saving writes only what changed.
@@ -49,15 +58,19 @@ class BatchState {
 
   /**
    * `storedOverlaps`: open incidents overlapping each of the batch's prefixes, as Postgres
-   * found them. `basis`: the batch of the transaction committing before this one, when this
-   * one is correlated ahead of its lock (see CorrelationService.speculate): its incidents
-   * and keys as if committed.
+   * found them. `basis`: what the batch of the transaction committing before this one
+   * added, when this one is correlated ahead of its lock (see CorrelationService.speculate),
+   * as if committed.
    */
   constructor(
     private readonly open: OpenIncidents,
     private readonly storedOverlaps: Map<string, ReadonlySet<string>>,
-    private readonly basis: BatchState | null,
+    private readonly basis: BatchAdditions | null,
   ) {}
+
+  get additions(): BatchAdditions {
+    return { incidents: this.incidents, keyOwners: this.addedKeyOwners };
+  }
 
   /** The incident as stored before this batch (once the basis has committed), if it is stored and open. */
   before(id: string): StoredIncident | undefined {
@@ -89,7 +102,7 @@ class BatchState {
     let oldest: StoredIncident | null = null;
     for (const probe of terms.probes) {
       oldest = this.oldestMeeting(this.open.offering(probe), window, marginMs, oldest);
-      if (this.basis) oldest = this.oldestMeeting(this.basis.addedKeyOwners.get(probe), window, marginMs, oldest);
+      if (this.basis) oldest = this.oldestMeeting(this.basis.keyOwners.get(probe), window, marginMs, oldest);
       oldest = this.oldestMeeting(this.addedKeyOwners.get(probe), window, marginMs, oldest);
     }
     for (const prefix of terms.prefixes) {
@@ -115,7 +128,7 @@ class BatchState {
   /** Records what the incident now offers; a key it offers already is not written again. */
   offer(incidentId: string, terms: CorrelationTerms): void {
     for (const key of terms.keys) {
-      if (this.open.offers(incidentId, key) || this.basis?.addedKeyOwners.get(key)?.has(incidentId)) continue;
+      if (this.open.offers(incidentId, key) || this.basis?.keyOwners.get(key)?.has(incidentId)) continue;
       const owners = ownersOf(this.addedKeyOwners, key);
       if (owners.has(incidentId)) continue;
       owners.add(incidentId);
@@ -137,10 +150,10 @@ export interface Speculation {
   basis: Correlated | null;
 }
 
-/** An outcome, and whether its transaction has committed (it may instead fail). */
+/** An outcome, what its batch added, and whether its transaction has committed (it may instead fail). */
 export interface Correlated {
   outcome: CorrelationOutcome;
-  batch: BatchState;
+  additions: BatchAdditions;
   hasCommitted: boolean;
 }
 
@@ -198,7 +211,7 @@ export class CorrelationService {
   speculate(plan: CorrelationPlan, signals: PendingSignal[]): Speculation | null {
     if (plan.prefixes.length > 0) return null;
     const basis = this.latest && !this.latest.hasCommitted ? this.latest : null;
-    return { signals: [...signals], correlated: this.correlateOver(basis, new Map(), plan, signals), basis };
+    return { signals, correlated: this.correlateOver(basis, new Map(), plan, signals), basis };
   }
 
   /**
@@ -232,7 +245,7 @@ export class CorrelationService {
 
   private correlateOver(basis: Correlated | null, overlaps: Map<string, ReadonlySet<string>>, plan: CorrelationPlan, signals: PendingSignal[]): Correlated {
     const marginMs = this.marginMs();
-    const batch = new BatchState(this.open, overlaps, basis?.batch ?? null);
+    const batch = new BatchState(this.open, overlaps, basis?.additions ?? null);
     const incidentOf = new Map<string, string>();
     for (const signal of signals) {
       const terms = plan.terms.get(signal.id);
@@ -264,7 +277,7 @@ export class CorrelationService {
       ),
     ];
     const correlated: Correlated = {
-      batch,
+      additions: batch.additions,
       hasCommitted: false,
       outcome: {
         incidentOf,
