@@ -132,6 +132,9 @@ describe('statements sent in one round trip', () => {
     expect(await fine).toEqual([[{ d: 4 }]]);
     await expect(failedSecond).rejects.toThrow(/division by zero/);
     expect(await sendStatements(client, [statement('SELECT 5 AS e')])).toEqual([[{ e: 5 }]]);
+    // node-pg's read timeout would drop the second query from its queue once written.
+    const timed = new pg.Client({ connectionString: database.url, query_timeout: 1000 });
+    expect(() => sendPipelined(timed, [statement('SELECT 1')], [statement('SELECT 2')])).toThrow(/query_timeout/);
   });
 
   it('quotes exactly as the driver’s escapeLiteral does', () => {

@@ -135,9 +135,13 @@ interface QueryWriter {
  * rows arrive while the second may still wait, for a lock say. node-pg sends a query
  * only once the previous one is answered; here the first query's submit writes the
  * second's message too, and the second's submit, when node-pg reaches it, has nothing
- * left to write. Without COPY.
+ * left to write. Without COPY, and not on a client with node-pg's `query_timeout`, which
+ * would take the second query out of its queue after its message has gone.
  */
 export function sendPipelined(client: pg.ClientBase, first: Statement[], second: Statement[]): [Promise<Row[][]>, Promise<Row[][]>] {
+  if ((client as unknown as { connectionParameters?: { query_timeout?: number } }).connectionParameters?.query_timeout) {
+    throw new Error('sendPipelined needs a client without query_timeout');
+  }
   const query = (text: string) => {
     let settle!: (error: Error | undefined, results: unknown) => void;
     const rows = new Promise<Row[][]>((resolve, reject) => {
