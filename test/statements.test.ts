@@ -108,18 +108,15 @@ describe('statements sent in one round trip', () => {
   });
 
   it('answers two queries written together each as it completes, the first while the second waits for a lock', async () => {
-    const holder = new pg.Client({ connectionString: database.url });
-    await holder.connect();
+    const holder = await holdLock(database.url, 'LOCK TABLE probe IN ACCESS EXCLUSIVE MODE');
     try {
-      await holder.query('BEGIN');
-      await holder.query('LOCK TABLE probe IN ACCESS EXCLUSIVE MODE');
       const [first, second] = sendPipelined(client, [statement('SELECT $1::int AS a', [1]), statement('SELECT 2 AS b')], [statement('SELECT count(*) >= 0 AS counted FROM probe')]);
       expect(await first).toEqual([[{ a: 1 }], [{ b: 2 }]]);
       let secondDone = false;
       void second.then(() => (secondDone = true));
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(secondDone).toBe(false);
-      await holder.query('COMMIT');
+      await holder.release();
       expect(await second).toEqual([[{ counted: true }]]);
     } finally {
       await holder.end();
@@ -213,11 +210,8 @@ describe('runOrderedWrite', () => {
   });
 
   it('tells its timestamp while another holds the lock, and stamps its rows with it', async () => {
-    const holder = new pg.Client({ connectionString: database.url });
-    await holder.connect();
+    const holder = await holdLock(database.url, 'SELECT pg_advisory_xact_lock(7170001)');
     try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT pg_advisory_xact_lock(7170001)');
       const steps: string[] = [];
       let begunAt: Date | undefined;
       const write = runOrderedWrite(dataSource, {
@@ -234,7 +228,7 @@ describe('runOrderedWrite', () => {
       });
       await waitFor(() => steps.length > 0);
       expect(steps).toEqual(['begun']);
-      await holder.query('COMMIT');
+      await holder.release();
       const stamped = await write;
       expect(steps).toEqual(['begun', 'work']);
       expect(stamped).toEqual(begunAt);
@@ -243,6 +237,18 @@ describe('runOrderedWrite', () => {
     }
   });
 });
+
+/** Another connection holding a lock (taken by `lockSql` in its transaction) until `release`. */
+async function holdLock(url: string, lockSql: string): Promise<{ release(): Promise<void>; end(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query(lockSql);
+  return {
+    release: async () => void (await client.query('COMMIT')),
+    end: () => client.end(),
+  };
+}
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
