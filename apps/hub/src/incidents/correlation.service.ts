@@ -46,7 +46,7 @@ interface BatchAdditions {
  * committed too, and saving writes only what changed.
  */
 class BatchState {
-  /** Incidents this batch joined (copies) or opened: those not among the open incidents were opened. */
+  /** Incidents this batch joined (copies) or opened: those not stored before it (see `before`) were opened. */
   readonly incidents = new Map<string, StoredIncident>();
   readonly newKeys: { incidentId: string; key: string }[] = [];
   readonly newPrefixes: { incidentId: string; prefix: string }[] = [];
@@ -160,7 +160,9 @@ export interface Correlated {
 /**
  * Puts each signal about to be stored into an incident, inside the transaction that
  * stores it (signal writers are serialised, so two signals never race to open
- * twin incidents). The rules are in correlation-rules.ts.
+ * twin incidents); worked out before that transaction holds the lock when possible, and
+ * kept only if what it assumed still holds under the lock (`speculate`, `correlate`).
+ * The rules are in correlation-rules.ts.
  */
 @Injectable()
 export class CorrelationService {
