@@ -209,6 +209,35 @@ describe('runOrderedWrite', () => {
     expect(await dataSource.query('SELECT pg_current_xact_id_if_assigned() IS NULL AS idle')).toEqual([{ idle: true }]);
   });
 
+  it('fails, and leaves the pool usable, when its connection is lost while it waits for the lock', async () => {
+    const holder = await holdLock(database.url, 'SELECT pg_advisory_xact_lock(7170001)');
+    try {
+      let begun = false;
+      const write = runOrderedWrite(dataSource, {
+        reads: [],
+        begun: () => void (begun = true),
+        work: () => ({ final: [], committed: () => 'unreachable' }),
+      });
+      const failure = expect(write).rejects.toThrow(/terminat/);
+      await waitFor(() => begun);
+      const holderClient = new pg.Client({ connectionString: database.url });
+      await holderClient.connect();
+      try {
+        const { rows } = await holderClient.query(
+          `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+        );
+        expect(rows).toEqual([{ done: true }]);
+      } finally {
+        await holderClient.end();
+      }
+      await failure;
+    } finally {
+      await holder.end();
+    }
+    const answer = await runOrderedWrite(dataSource, { reads: [statement('SELECT 7 AS n')], work: (_at, [[read]]) => ({ final: [], committed: () => read.n }) });
+    expect(answer).toBe(7);
+  });
+
   it('tells its timestamp while another holds the lock, and stamps its rows with it', async () => {
     const holder = await holdLock(database.url, 'SELECT pg_advisory_xact_lock(7170001)');
     try {

@@ -60,7 +60,15 @@ const TAKE_LOCK = statement(`SELECT pg_advisory_xact_lock($1)`, [HUB_WRITE_LOCK]
  */
 export async function runOrderedWrite<T>(dataSource: DataSource, write: OrderedWrite<T>): Promise<T> {
   // The pool's own client, not a TypeORM query runner: the transaction is driven by hand.
-  const [client, release] = (await (dataSource.driver as PostgresDriver).obtainMasterConnection()) as [pg.PoolClient, (error?: Error) => void];
+  const [client, releaseToPool] = (await (dataSource.driver as PostgresDriver).obtainMasterConnection()) as [pg.PoolClient, (error?: Error) => void];
+  // A lost connection fails the transaction's queries; node-pg also emits it as an 'error'
+  // event, which without a listener would end the process (TypeORM's query runners listen too).
+  const connectionLost = () => {};
+  client.on('error', connectionLost);
+  const release = (error?: Error) => {
+    client.removeListener('error', connectionLost);
+    releaseToPool(error);
+  };
   let finalRows: Row[][];
   let committed: (finalRows: Row[][]) => T;
   try {
