@@ -157,5 +157,11 @@ describe('correlation ahead of the write lock', () => {
     const after = await correlationsAhead();
     expect(after.kept - before.kept).toBe(1);
     expect(after.redone - before.redone).toBe(1);
+
+    // Right after others wrote, the next transaction is not tried ahead; once one reads no
+    // change by others, the one after it is again.
+    const later = scenario('41', 64995);
+    for (const signals of [later(BATCH), later(BATCH)]) expect((await publish(m.ntt, signals)).errors).toBeUndefined();
+    expect(await correlationsAhead()).toEqual({ kept: after.kept + 1, redone: after.redone });
   });
 });

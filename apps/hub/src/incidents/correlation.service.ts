@@ -171,6 +171,8 @@ export class CorrelationService {
   private latestTransaction: string | null = null;
   /** The latest transaction's outcome, until the next one is correlated. */
   private latest: Correlated | null = null;
+  /** Whether the latest read under the lock found incidents changed by others (another hub process publishing, say). */
+  private othersWroteLast = false;
 
   constructor(
     private readonly store: IncidentStore,
@@ -208,10 +210,11 @@ export class CorrelationService {
    * Correlates a transaction's signals (their publication time set) before it holds the
    * lock, while the transaction before it commits: over the open incidents as that one
    * leaves them if it commits. `correlate` keeps the outcome if nothing else changed.
-   * Not for batches with route prefixes, whose overlaps Postgres finds under the lock.
+   * Not for batches with route prefixes, whose overlaps Postgres finds under the lock, nor
+   * while others write incidents too: the outcome would be correlated again, at twice the cost.
    */
   speculate(plan: CorrelationPlan, signals: PendingSignal[]): Speculation | null {
-    if (plan.prefixes.length > 0) return null;
+    if (plan.prefixes.length > 0 || this.othersWroteLast) return null;
     const basis = this.latest && !this.latest.hasCommitted ? this.latest : null;
     return { signals, correlated: this.correlateOver(basis, new Map(), plan, signals), basis };
   }
@@ -230,9 +233,10 @@ export class CorrelationService {
     this.open.read(changes);
     this.metrics.openIncidentsHeld.set(this.open.size);
     this.latestTransaction = changes.transaction;
+    this.othersWroteLast = changes.incidents.length > 0;
     if (speculation) {
       const holds =
-        changes.incidents.length === 0 &&
+        !this.othersWroteLast &&
         (speculation.basis === null || speculation.basis.hasCommitted) &&
         sameSignals(speculation.signals, signals);
       this.metrics.correlationsAhead.inc({ outcome: holds ? 'kept' : 'redone' });
