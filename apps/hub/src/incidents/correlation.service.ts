@@ -207,14 +207,16 @@ export class CorrelationService {
   }
 
   /**
-   * Correlates a transaction's signals (their publication time set) before it holds the
-   * lock, while the transaction before it commits: over the open incidents as that one
-   * leaves them if it commits. `correlate` keeps the outcome if nothing else changed.
+   * Correlates a transaction's signals before it holds the lock, while the transaction
+   * before it commits: over the open incidents as that one leaves them if it commits.
+   * `pendingSignals` gives them with their publication time set, and is called only if
+   * this is tried. `correlate` keeps the outcome if nothing else changed.
    * Not for batches with route prefixes, whose overlaps Postgres finds under the lock, nor
    * while others write incidents too: the outcome would be correlated again, at twice the cost.
    */
-  speculate(plan: CorrelationPlan, signals: PendingSignal[]): Speculation | null {
+  speculate(plan: CorrelationPlan, pendingSignals: () => PendingSignal[]): Speculation | null {
     if (plan.prefixes.length > 0 || this.othersWroteLast) return null;
+    const signals = pendingSignals();
     const basis = this.latest && !this.latest.hasCommitted ? this.latest : null;
     return { signals, correlated: this.correlateOver(basis, new Map(), plan, signals), basis };
   }

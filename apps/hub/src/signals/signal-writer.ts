@@ -177,7 +177,7 @@ export class SignalWriter {
     const transaction = this.store.orderedWrite({
       reads,
       begun: (publishedAt) => {
-        speculation = this.correlation.speculate(plan, publish(freshRowsOf(group, new Map()), signals, publishedAt));
+        speculation = this.correlation.speculate(plan, () => publish(freshRowsOf(group, new Map()), signals, publishedAt));
       },
       work: async (publishedAt, rows) => {
         await previous;
