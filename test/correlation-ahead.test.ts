@@ -62,7 +62,13 @@ describe('correlation ahead of the write lock', () => {
         [lockType],
       );
       if (rows[0].n > 0) return;
-      if (Date.now() > deadline) throw new Error(`no transaction waits for a ${lockType} lock`);
+      if (Date.now() > deadline) {
+        const { rows: activity } = await holder.query(
+          `SELECT a.pid, a.state, a.wait_event_type, a.wait_event, left(a.query, 80) AS query, (SELECT string_agg(l.locktype || ':' || l.mode || ':' || l.granted, ' ') FROM pg_locks l WHERE l.pid = a.pid) AS locks
+           FROM pg_stat_activity a WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()`,
+        );
+        throw new Error(`no transaction waits for a ${lockType} lock: ${JSON.stringify(activity)}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   };
