@@ -73,6 +73,15 @@ describe('correlation ahead of the write lock', () => {
     }
   };
 
+  /** As `waiting`, failing at once with the publish's answer if it came first (an error, say). */
+  const waitingUnlessAnswered = (lockType: 'relation' | 'advisory', answer: ReturnType<typeof publish>) =>
+    Promise.race([
+      waiting(lockType),
+      answer.then((answered) => {
+        throw new Error(`answered before waiting for a ${lockType} lock: ${JSON.stringify(answered.errors ?? answered.data).slice(0, 500)}`);
+      }),
+    ]);
+
   /**
    * Publishes `first` and, once it waits at its COPY, `second`; lets both go once the
    * second waits for the write lock. `whileHeld` runs in the holding transaction first.
@@ -83,9 +92,9 @@ describe('correlation ahead of the write lock', () => {
       await whileHeld();
       await holder.query('LOCK TABLE signal IN SHARE MODE');
       const firstAnswer = publish(...first);
-      await waiting('relation');
+      await waitingUnlessAnswered('relation', firstAnswer);
       const secondAnswer = publish(...second);
-      await waiting('advisory');
+      await waitingUnlessAnswered('advisory', secondAnswer);
       await holder.query('COMMIT');
       return [await firstAnswer, await secondAnswer];
     } catch (error) {
