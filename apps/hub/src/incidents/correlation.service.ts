@@ -229,7 +229,7 @@ export class CorrelationService {
    * are the same (none turned out to be stored already); otherwise the signals are
    * correlated again.
    */
-  correlate(plan: CorrelationPlan, readRows: Row[][], signals: PendingSignal[], speculation: Speculation | null = null): CorrelationOutcome {
+  correlate(plan: CorrelationPlan, readRows: Row[][], signals: PendingSignal[], speculation: Speculation | null): CorrelationOutcome {
     const [changeRows, overlaps] = readRows;
     const changes = this.store.toChanges(changeRows);
     this.open.read(changes);

@@ -169,6 +169,8 @@ export class SignalWriter {
     // sequences drawn among the reads, so that everything after them goes with COMMIT.
     const copyTexts = copies ? this.store.copyTexts(group.flatMap((request) => request.rows)) : null;
     const sequencesAt = copyTexts ? reads.push(this.store.drawSequences(signals.size)) - 1 : -1;
+    // The rows to store if none turns out to be stored already, as is usual: found once, before the lock.
+    const unstored = freshRowsOf(group, new Map());
     // This transaction's reads may return before the hub has read the previous one's
     // commit; correlation goes on from where that one left the open incidents. It is tried
     // before the lock, as if nothing were stored already, and kept if that holds.
@@ -177,7 +179,7 @@ export class SignalWriter {
     const transaction = this.store.orderedWrite({
       reads,
       begun: (publishedAt) => {
-        speculation = this.correlation.speculate(plan, () => publish(freshRowsOf(group, new Map()), signals, publishedAt));
+        speculation = this.correlation.speculate(plan, () => publish(unstored, signals, publishedAt));
       },
       work: async (publishedAt, rows) => {
         await previous;
@@ -186,6 +188,7 @@ export class SignalWriter {
           group,
           signals,
           plan,
+          unstored,
           rows[0],
           rows.slice(1, 1 + correlationReads.length),
           copyTexts && { texts: copyTexts, drawn: rows[sequencesAt] },
@@ -212,6 +215,7 @@ export class SignalWriter {
     group: WriteRequest[],
     signals: Map<string, StoredSignal>,
     plan: CorrelationPlan,
+    unstored: NewSignalRow[],
     storedRows: Row[],
     correlationRows: Row[][],
     copying: { texts: Map<string, string>; drawn: Row[] } | null,
@@ -220,7 +224,7 @@ export class SignalWriter {
     /** By organisation and sourceRef: stored before, or by an earlier request of this transaction. */
     const stored = new Map<string, StoredSignal>();
     for (const signal of storedRows.map((row) => toStoredSignal(row as SignalRow))) stored.set(refKey(signal.orgId, signal.sourceRef), signal);
-    const freshRows = freshRowsOf(group, stored);
+    const freshRows = stored.size === 0 ? unstored : freshRowsOf(group, stored);
     const pending = publish(freshRows, signals, publishedAt);
     const correlation = this.correlation.correlate(plan, correlationRows, pending, speculation);
     for (const row of freshRows) row.incident_id = correlation.incidentOf.get(row.id) ?? null;
