@@ -59,7 +59,7 @@ class BatchState {
   /**
    * `storedOverlaps`: open incidents overlapping each of the batch's prefixes, as Postgres
    * found them. `basis`: what the batch of the transaction committing before this one
-   * added, when this one is correlated ahead of its lock (see CorrelationService.speculate),
+   * added, when this one is correlated ahead of its lock (see CorrelationService.assume),
    * as if committed.
    */
   constructor(
@@ -141,17 +141,8 @@ class BatchState {
   }
 }
 
-/** A batch correlated ahead of its transaction's lock (see CorrelationService.speculate). */
-export interface Speculation {
-  /** The signals it correlated, as they were then. */
-  signals: readonly PendingSignal[];
-  correlated: Correlated;
-  /** The transaction committing before, whose outcome it assumed. */
-  basis: Correlated | null;
-}
-
 /** An outcome, what its batch added, and whether its transaction has committed (it may instead fail). */
-export interface Correlated {
+interface Correlated {
   outcome: CorrelationOutcome;
   additions: BatchAdditions;
   hasCommitted: boolean;
@@ -160,14 +151,14 @@ export interface Correlated {
 /**
  * Puts each signal about to be stored into an incident, inside the transaction that
  * stores it (signal writers are serialised, so two signals never race to open
- * twin incidents); worked out before that transaction holds the lock when possible, and
- * kept only if what it assumed still holds under the lock (`speculate`, `correlate`).
- * The rules are in correlation-rules.ts.
+ * twin incidents); worked out before that transaction holds the lock when possible, on
+ * assumptions the transaction checks under it (`assume`), else under the lock after a
+ * read of what changed (`correlate`). The rules are in correlation-rules.ts.
  */
 @Injectable()
 export class CorrelationService {
   private readonly open = new OpenIncidents();
-  /** The transaction id of the latest correlated transaction, whose writes the next one's read leaves out. */
+  /** The transaction id of the latest correlated transaction, whose writes the next one's read (or assumption) leaves out. */
   private latestTransaction: string | null = null;
   /** The latest transaction's outcome, until the next one is correlated. */
   private latest: Correlated | null = null;
@@ -207,48 +198,56 @@ export class CorrelationService {
   }
 
   /**
-   * Correlates a transaction's signals before it holds the lock, while the transaction
-   * before it commits: over the open incidents as that one leaves them if it commits.
-   * `pendingSignals` gives them with their publication time set, and is called only if
-   * this is tried. `correlate` keeps the outcome if nothing else changed.
-   * Not for batches with route prefixes, whose overlaps Postgres finds under the lock, nor
-   * while others write incidents too: the outcome would be correlated again, at twice the cost.
+   * Whether `assume` can be tried: once the open incidents have been read, and not right
+   * after a read found incidents changed by others (another hub process publishing, say:
+   * most assumptions would fail, and the work be done twice), nor for batches with route
+   * prefixes, whose overlaps Postgres finds under the lock. The writer asks before it
+   * begins the transaction, which then waits for the lock only after `assume`.
    */
-  speculate(plan: CorrelationPlan, pendingSignals: () => PendingSignal[]): Speculation | null {
-    if (plan.prefixes.length > 0 || this.othersWroteLast) return null;
-    const signals = pendingSignals();
-    const basis = this.latest && !this.latest.hasCommitted ? this.latest : null;
-    return { signals, correlated: this.correlateOver(basis, new Map(), plan, signals), basis };
+  mayAssume(plan: CorrelationPlan): boolean {
+    return plan.prefixes.length === 0 && !this.othersWroteLast && this.open.revision !== null;
+  }
+
+  /**
+   * Correlates transaction `transactionId`'s signals before it holds the lock, while the
+   * transaction before it may still commit: over the open incidents as that one leaves
+   * them if it commits. The transaction writes the outcome on assumptions it checks first
+   * under the lock: that the one before committed (the writer's), and that no one else has
+   * changed an incident since (`assumption`). If it fails instead, `assumptionFailed` is
+   * called. Null when `mayAssume` no longer holds.
+   */
+  assume(plan: CorrelationPlan, signals: PendingSignal[], transactionId: string): { outcome: CorrelationOutcome; assumption: Statement } | null {
+    if (!this.mayAssume(plan)) return null;
+    const assumption = this.store.unchangedStatement(this.open.revision!, this.latestTransaction);
+    this.latest = this.correlateOver(this.uncommittedLatest(), new Map(), plan, signals);
+    this.latestTransaction = transactionId;
+    return { outcome: this.latest.outcome, assumption };
+  }
+
+  /** A transaction written by `assume` failed: the next one reads what changed, under its lock. */
+  assumptionFailed(): void {
+    this.othersWroteLast = true;
   }
 
   /**
    * Puts the signals (all planned, now holding the lock) into incidents, given the rows of
    * `reads`. The transaction before this one must have been answered: committed (and its
-   * incidents known here) or failed. A speculation is kept when its assumptions hold: the
-   * transaction before committed, no one else changed an incident since, and the signals
-   * are the same (none turned out to be stored already); otherwise the signals are
-   * correlated again.
+   * incidents known here) or failed.
    */
-  correlate(plan: CorrelationPlan, readRows: Row[][], signals: PendingSignal[], speculation: Speculation | null): CorrelationOutcome {
+  correlate(plan: CorrelationPlan, readRows: Row[][], signals: PendingSignal[], transactionId: string): CorrelationOutcome {
     const [changeRows, overlaps] = readRows;
     const changes = this.store.toChanges(changeRows);
     this.open.read(changes);
     this.metrics.openIncidentsHeld.set(this.open.size);
-    this.latestTransaction = changes.transaction;
+    this.latestTransaction = transactionId;
     this.othersWroteLast = changes.incidents.length > 0;
-    if (speculation) {
-      const holds =
-        !this.othersWroteLast &&
-        (speculation.basis === null || speculation.basis.hasCommitted) &&
-        sameSignals(speculation.signals, signals);
-      this.metrics.correlationsAhead.inc({ outcome: holds ? 'kept' : 'redone' });
-      if (holds) {
-        this.latest = speculation.correlated;
-        return this.latest.outcome;
-      }
-    }
     this.latest = this.correlateOver(null, overlaps ? this.store.toOverlaps(overlaps, plan.prefixes) : new Map(), plan, signals);
     return this.latest.outcome;
+  }
+
+  /** The latest outcome if its transaction has not committed yet: what a transaction correlated ahead of its lock builds on. */
+  private uncommittedLatest(): Correlated | null {
+    return this.latest && !this.latest.hasCommitted ? this.latest : null;
   }
 
   private correlateOver(basis: Correlated | null, overlaps: Map<string, ReadonlySet<string>>, plan: CorrelationPlan, signals: PendingSignal[]): Correlated {
@@ -333,11 +332,6 @@ export class CorrelationService {
       );
     }
   }
-}
-
-/** The same signals in the same order. */
-function sameSignals(a: readonly PendingSignal[], b: readonly PendingSignal[]): boolean {
-  return a.length === b.length && a.every((signal, i) => signal === b[i]);
 }
 
 function openIncident(signal: PendingSignal, window: TimeWindow): StoredIncident {

@@ -49,8 +49,6 @@ export interface IncidentChanges {
   /** The latest revision when read: every change up to it is in `incidents` or was asked not to be. */
   revision: bigint;
   incidents: CorrelatedIncident[];
-  /** The reading transaction's id as row versions carry it in `xmin`, for the next read to leave out. */
-  transaction: string;
 }
 
 /** An incident as the audit of restricted reads sees it: its participants own it. */
@@ -164,6 +162,9 @@ function sameValue(a: unknown, b: unknown): boolean {
   return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
 }
 
+/** Incidents written since revision $1, but not by transaction $2 (null: by anyone). */
+const CHANGED_SINCE = `i.revision > $1::bigint AND ($2::xid IS NULL OR i.xmin <> $2::xid)`;
+
 /** All SQL touching incidents, their correlation keys and timelines. */
 @Injectable()
 export class IncidentStore {
@@ -173,15 +174,13 @@ export class IncidentStore {
    * The incidents changed since `since`, with their open keys, as one JSON
    * document for `toChanges`; with no `since`, every open incident. Rows last written by
    * transaction `unlessWrittenBy` (a 32-bit xid) are left out: the caller wrote them, and
-   * knows them already once that transaction has committed. Also answers the reading
-   * transaction's own id, which the next read leaves out.
+   * knows them already once that transaction has committed.
    */
   changesStatement(since: bigint | null, unlessWrittenBy: string | null): Statement {
     // Open statuses by name, so that the status index finds them among every resolved incident.
-    const changed = since === null ? `i.status IN ('SINGLE_ORG', 'CROSS_CARRIER')` : `i.revision > $1::bigint AND ($2::xid IS NULL OR i.xmin <> $2::xid)`;
+    const changed = since === null ? `i.status IN ('SINGLE_ORG', 'CROSS_CARRIER')` : CHANGED_SINCE;
     return statement(
-      `SELECT (SELECT coalesce(max(revision), 0)::text FROM incident) AS revision, coalesce(json_agg(c), '[]') AS incidents,
-         (pg_current_xact_id()::text::bigint % 4294967296)::text AS transaction FROM (
+      `SELECT (SELECT coalesce(max(revision), 0)::text FROM incident) AS revision, coalesce(json_agg(c), '[]') AS incidents FROM (
          SELECT ${INCIDENT_DOCUMENT_COLUMNS},
            array(SELECT k.key FROM incident_key k WHERE k.incident_id = i.id AND k.open) AS keys
          FROM incident i WHERE ${changed}) c`,
@@ -191,12 +190,22 @@ export class IncidentStore {
 
   /** The changes statement's row. */
   toChanges(rows: Row[]): IncidentChanges {
-    const [{ revision, incidents, transaction }] = rows;
+    const [{ revision, incidents }] = rows;
     return {
       revision: BigInt(revision),
       incidents: (incidents as Row[]).map((record) => ({ incident: toStoredIncident(withDates(record)), keys: record.keys })),
-      transaction,
     };
+  }
+
+  /**
+   * What a transaction written before its lock assumes (see runOrderedWrite): that the
+   * changes statement would find nothing.
+   */
+  unchangedStatement(since: bigint, unlessWrittenBy: string | null): Statement {
+    return statement(`SELECT ordered_write_assumes(NOT EXISTS (SELECT FROM incident i WHERE ${CHANGED_SINCE}), 'no other writer changed an incident')`, [
+      since.toString(),
+      unlessWrittenBy,
+    ]);
   }
 
   /**

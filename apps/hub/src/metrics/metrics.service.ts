@@ -48,12 +48,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly correlationsAhead = new Counter({
-    name: 'kessetsu_correlations_ahead_of_lock_total',
-    help: 'Publishing transactions correlated before holding the write lock, by whether that outcome was kept or correlated again under the lock.',
+  readonly writesOnAssumptions = new Counter({
+    name: 'kessetsu_writes_on_assumptions_total',
+    help: 'Publishing transactions written whole before holding the write lock, on assumptions checked under it, by whether they committed or failed (and were written again after a read).',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+
 
   readonly liveConnections = new Gauge({
     name: 'kessetsu_live_connections',

@@ -101,6 +101,32 @@ export class SignalStore {
     );
   }
 
+  /** The first of the block `drawSequences` drew. */
+  drawnFirst(drawnRows: Row[]): bigint {
+    return BigInt(drawnRows[0].first);
+  }
+
+  /**
+   * A block of sequence numbers from `first`, written before the transaction holds the
+   * ordered-write lock (see runOrderedWrite), on the assumption that the sequence stands
+   * where the transaction before left it (so no one else drew since, and the block
+   * follows commit order). After the signals in the transaction's statements: if any
+   * statement before fails, the sequence is left as it was, and the next transaction
+   * written on assumptions about it fails too.
+   */
+  assumedSequencesStatement(first: bigint, count: number): Statement {
+    return statement(
+      `SELECT setval(name, $2::bigint) FROM pg_get_serial_sequence('signal', 'sequence') AS name
+       WHERE ordered_write_assumes(pg_sequence_last_value(name::regclass) = $1::bigint - 1, 'the signal sequence stood where the transaction before left it')`,
+      [first.toString(), (first + BigInt(count) - 1n).toString()],
+    );
+  }
+
+  /** What a transaction written on assumptions assumes of the one before it: that it committed (it stored signal `id`). */
+  storedStatement(id: string): Statement {
+    return statement(`SELECT ordered_write_assumes(EXISTS (SELECT FROM signal s WHERE s.id = $1::uuid), 'the transaction before committed')`, [id]);
+  }
+
   /**
    * Each row's COPY line up to its sequence and incident, by id: written before the
    * transaction, so that under the lock `copyIn` only appends those two.
@@ -141,9 +167,8 @@ export class SignalStore {
   copyIn(
     rows: NewSignalRow[],
     texts: Map<string, string>,
-    drawn: Row[],
+    first: bigint,
   ): { copy: CopyIn; sequences: Map<string, bigint>; block: { firstSequence: bigint; count: number } } {
-    const first = BigInt(drawn[0].first);
     const sequences = rows.map((_row, i) => first + BigInt(i));
     const lines = rows.map((row, i) => `${texts.get(row.id)}\t${sequences[i]}\t${row.incident_id ?? NULL}\n`);
     return {

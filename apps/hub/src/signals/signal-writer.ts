@@ -7,8 +7,8 @@ import { ROOT_LOGGER } from '../common/logger.js';
 import { AggregatesService } from '../aggregates/aggregates.service.js';
 import { AuditAction, AuditService } from '../audit/audit.service.js';
 import type { Row, Statement } from '../database/statements.js';
-import type { OrderedWork } from '../database/write-lock.js';
-import { CorrelationPlan, CorrelationService, Speculation } from '../incidents/correlation.service.js';
+import { AssumptionFailed, OrderedWork } from '../database/write-lock.js';
+import { CorrelationOutcome, CorrelationPlan, CorrelationService } from '../incidents/correlation.service.js';
 import type { StoredIncident } from '../incidents/incident-store.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
@@ -43,6 +43,11 @@ export interface WriteOutcome {
   touched: StoredIncident[];
 }
 
+interface ChainEnd {
+  nextSequence: bigint;
+  storing: string;
+}
+
 interface WriteRequest {
   viewer: Viewer;
   orgId: string;
@@ -59,12 +64,14 @@ interface WriteRequest {
  * transaction ran joining the next one (group commit). Thirty-two NOCs publishing one
  * signal each then cost one lock wait and one commit, not thirty-two in a row. After a
  * large transaction the next one starts as soon as the previous one sends its last round
- * trip: its BEGIN, lock and reads wait inside Postgres for that commit instead of a round
- * trip after it, and its signals are correlated meanwhile, over the incidents as that
- * commit will leave them (CorrelationService.speculate): under the lock only a check of
- * that remains, unless something else changed.
- * Each request is answered after the commit that holds it, in commit order; if a shared
- * transaction fails, its requests are retried one by one so that one bad request cannot
+ * trip (and the one before that has committed): it is correlated over the incidents as
+ * that commit will leave them and written whole, its lock, checks of what it assumed,
+ * statements and COMMIT in one round trip that Postgres runs as soon as the commit before
+ * it is done, without waiting for this process (`assumingWork`); where that cannot be
+ * assumed, its lock and reads wait inside Postgres for that commit instead of a round trip
+ * after it. Each request is answered after the commit that holds it, in commit order; if
+ * an assumption fails, the group is written again after a read; if a shared transaction
+ * fails otherwise, its requests are retried one by one so that one bad request cannot
  * sink the others.
  */
 @Injectable()
@@ -75,6 +82,11 @@ export class SignalWriter {
   private answered: Promise<void> = Promise.resolve();
   /** Settles when the last started transaction has committed (its outcome applied) or failed. */
   private previousTransaction: Promise<void> = Promise.resolve();
+  /**
+   * Where the latest started transaction leaves the signal sequence, and a signal it stores:
+   * what the next one, if COPYed, may assume of it (see `assumingWork`). Null when not known.
+   */
+  private chainEnd: ChainEnd | null = null;
   /** Over Postgres a transaction's notices are statements of its own (noticesAtCommit); otherwise `announce` publishes them. */
   private readonly noticesGoWithCommit: PostgresPubSub | null;
 
@@ -140,7 +152,12 @@ export class SignalWriter {
       group[0].reject(error);
       return;
     }
-    this.queue.unshift(...group.map((request) => ({ ...request, alone: true })));
+    this.retry(group.map((request) => ({ ...request, alone: true })));
+  }
+
+  /** Puts requests back at the head of the queue, for a transaction of their own. */
+  private retry(requests: WriteRequest[]): void {
+    this.queue.unshift(...requests);
     if (!this.writing) void this.drain();
   }
 
@@ -150,7 +167,8 @@ export class SignalWriter {
     try {
       outcomes = await committed;
     } catch (error) {
-      this.retryAlone(group, error);
+      if (error instanceof AssumptionFailed) this.retry(group);
+      else this.retryAlone(group, error);
       return;
     }
     const inserted = outcomes.flatMap((outcome) => outcome.inserted);
@@ -172,19 +190,25 @@ export class SignalWriter {
     // The rows to store if none turns out to be stored already, as is usual: found once, before the lock.
     const unstored = freshRowsOf(group, new Map());
     // This transaction's reads may return before the hub has read the previous one's
-    // commit; correlation goes on from where that one left the open incidents. It is tried
-    // before the lock, as if nothing were stored already, and kept if that holds.
+    // commit; correlation goes on from where that one left the open incidents. Where the
+    // transaction before left the signal sequence is known, it is written outright instead,
+    // before the lock, on assumptions checked under it (see `assumingWork`).
     const previous = this.previousTransaction;
-    let speculation: Speculation | null = null;
+    const chainEnd = copyTexts && unstored.length > 0 && this.correlation.mayAssume(plan) ? this.chainEnd : null;
+    this.chainEnd = null;
+    let transactionId = '';
     const transaction = this.store.orderedWrite({
       reads,
-      begun: (publishedAt) => {
-        speculation = this.correlation.speculate(plan, () => publish(unstored, signals, publishedAt));
+      assuming: chainEnd !== null,
+      begun: (publishedAt, begunAs) => {
+        transactionId = begunAs;
+        return (chainEnd && this.assumingWork(publishedAt, transactionId, group, signals, plan, unstored, copyTexts!, chainEnd)) ?? undefined;
       },
       work: async (publishedAt, rows) => {
         await previous;
         return this.storeGroup(
           publishedAt,
+          transactionId,
           group,
           signals,
           plan,
@@ -192,26 +216,66 @@ export class SignalWriter {
           rows[0],
           rows.slice(1, 1 + correlationReads.length),
           copyTexts && { texts: copyTexts, drawn: rows[sequencesAt] },
-          speculation,
         );
       },
-      lastRoundTripSent,
+      // The next transaction begins once this one's work has gone and the one before has
+      // committed: it then builds on this one alone (CorrelationService.assume).
+      lastRoundTripSent: () => void previous.then(lastRoundTripSent),
     });
     this.previousTransaction = transaction.then(
       () => undefined,
-      () => undefined,
+      (error: unknown) => {
+        this.chainEnd = null;
+        if (error instanceof AssumptionFailed) {
+          this.correlation.assumptionFailed();
+          this.metrics.writesOnAssumptions.inc({ outcome: 'failed' });
+        }
+      },
     );
     return transaction;
   }
 
   /**
-   * Under the lock: leaves out what is stored already, correlates (or keeps the correlation
-   * made before the lock, see CorrelationService.correlate), and writes everything
-   * in the round trip that commits: incidents first (signals refer to them), then the
-   * signals (INSERT, or COPY with the drawn sequences), rollups and audit.
+   * Before the lock, the whole transaction of a group that is COPYed: correlated over the
+   * open incidents as the transaction before leaves them (CorrelationService.assume), its
+   * signals taking the sequences after that one's, none of them stored already. What that
+   * assumes is checked under the lock, before anything else is written (that the
+   * transaction before committed, that no one else changed an incident) or with the
+   * sequence after the signals (that no one else drew from it); a signal stored already
+   * conflicts with its unique key. If anything fails, the transaction rolls back and the
+   * group is written again the way that reads first (`settle`). Null when correlation
+   * cannot be assumed after all (the transaction before it failed meanwhile, say).
    */
+  private assumingWork(
+    publishedAt: Date,
+    transactionId: string,
+    group: WriteRequest[],
+    signals: Map<string, StoredSignal>,
+    plan: CorrelationPlan,
+    unstored: NewSignalRow[],
+    copyTexts: Map<string, string>,
+    chainEnd: ChainEnd,
+  ): OrderedWork<WriteOutcome[]> | null {
+    const pending = publish(unstored, signals, publishedAt);
+    const assumed = this.correlation.assume(plan, pending, transactionId);
+    if (!assumed) return null;
+    this.chainEnd = { nextSequence: chainEnd.nextSequence + BigInt(unstored.length), storing: unstored[0].id };
+    const work = this.finalWork(group, unstored, pending, new Map(), assumed.outcome, { texts: copyTexts, first: chainEnd.nextSequence });
+    const assumptions = [this.store.storedStatement(chainEnd.storing), assumed.assumption];
+    const sequences = this.store.assumedSequencesStatement(chainEnd.nextSequence, unstored.length);
+    return {
+      final: [...assumptions, ...work.final, sequences],
+      committed: (finalRows) => {
+        this.metrics.writesOnAssumptions.inc({ outcome: 'committed' });
+        return work.committed(finalRows.slice(assumptions.length, assumptions.length + work.final.length));
+      },
+    };
+  }
+
+  /** Under the lock: leaves out what is stored already, and correlates. */
   private storeGroup(
     publishedAt: Date,
+    transactionId: string,
     group: WriteRequest[],
     signals: Map<string, StoredSignal>,
     plan: CorrelationPlan,
@@ -219,18 +283,35 @@ export class SignalWriter {
     storedRows: Row[],
     correlationRows: Row[][],
     copying: { texts: Map<string, string>; drawn: Row[] } | null,
-    speculation: Speculation | null,
   ): OrderedWork<WriteOutcome[]> {
     /** By organisation and sourceRef: stored before, or by an earlier request of this transaction. */
     const stored = new Map<string, StoredSignal>();
     for (const signal of storedRows.map((row) => toStoredSignal(row as SignalRow))) stored.set(refKey(signal.orgId, signal.sourceRef), signal);
     const freshRows = stored.size === 0 ? unstored : freshRowsOf(group, stored);
     const pending = publish(freshRows, signals, publishedAt);
-    const correlation = this.correlation.correlate(plan, correlationRows, pending, speculation);
+    const correlation = this.correlation.correlate(plan, correlationRows, pending, transactionId);
+    const first = copying && this.store.drawnFirst(copying.drawn);
+    if (copying && freshRows.length > 0) this.chainEnd = { nextSequence: first! + BigInt(signals.size), storing: freshRows[0].id };
+    return this.finalWork(group, freshRows, pending, stored, correlation, copying && { texts: copying.texts, first: first! });
+  }
+
+  /**
+   * The statements that go with COMMIT: incidents first (signals refer to them), then the
+   * signals (INSERT, or COPY from sequence `first`), rollups, audit and notices; and what
+   * the group's requests are answered once they have committed.
+   */
+  private finalWork(
+    group: WriteRequest[],
+    freshRows: NewSignalRow[],
+    pending: StoredSignal[],
+    stored: Map<string, StoredSignal>,
+    correlation: CorrelationOutcome,
+    copying: { texts: Map<string, string>; first: bigint } | null,
+  ): OrderedWork<WriteOutcome[]> {
     for (const row of freshRows) row.incident_id = correlation.incidentOf.get(row.id) ?? null;
     const freshIds = new Set(freshRows.map((row) => row.id));
 
-    const copied = copying && freshRows.length > 0 ? this.store.copyIn(freshRows, copying.texts, copying.drawn) : null;
+    const copied = copying && freshRows.length > 0 ? this.store.copyIn(freshRows, copying.texts, copying.first) : null;
     const insert = copying || freshRows.length === 0 ? [] : [this.store.insertStatement(freshRows)];
     const audit = this.audit.entriesStatement(
       group.flatMap((request) => {

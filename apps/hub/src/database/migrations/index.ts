@@ -14,6 +14,7 @@ import { IncidentKeysOpen1795469549492 } from './1795469549492-IncidentKeysOpen.
 import { DropIncidentAudienceIndex1796553322093 } from './1796553322093-DropIncidentAudienceIndex.js';
 import { SignalReferencesBySet1796553418715 } from './1796553418715-SignalReferencesBySet.js';
 import { IncidentFillfactor1796572470891 } from './1796572470891-IncidentFillfactor.js';
+import { OrderedWriteAssumptions1796800000000 } from './1796800000000-OrderedWriteAssumptions.js';
 
 /** Applied in this order at start; append new migrations at the end. */
-export const HUB_MIGRATIONS = [Initial1795418058303, SignalAudienceIndex1795418100000, Incidents1795418867060, IncidentIndexes1795418900000, Advisories1795419366719, AdvisoryAudienceIndex1795419500000, SignalRollup1795419556734, RedRecipientTokens1795420800000, AuditLog1795422547747, AuditAppendOnly1795422600000, IncidentPrefixSpgist1795431000000, AggregateSnapshots1795440782552, IncidentKeysOpen1795469549492, DropIncidentAudienceIndex1796553322093, SignalReferencesBySet1796553418715, IncidentFillfactor1796572470891];
+export const HUB_MIGRATIONS = [Initial1795418058303, SignalAudienceIndex1795418100000, Incidents1795418867060, IncidentIndexes1795418900000, Advisories1795419366719, AdvisoryAudienceIndex1795419500000, SignalRollup1795419556734, RedRecipientTokens1795420800000, AuditLog1795422547747, AuditAppendOnly1795422600000, IncidentPrefixSpgist1795431000000, AggregateSnapshots1795440782552, IncidentKeysOpen1795469549492, DropIncidentAudienceIndex1796553322093, SignalReferencesBySet1796553418715, IncidentFillfactor1796572470891, OrderedWriteAssumptions1796800000000];
