@@ -43,6 +43,17 @@ export interface WriteOutcome {
   touched: StoredIncident[];
 }
 
+/** A group's requests and what is worked out for them before their transaction. */
+interface GroupInWriting {
+  group: WriteRequest[];
+  signals: Map<string, StoredSignal>;
+  plan: CorrelationPlan;
+  /** The rows to store if none turns out to be stored already. */
+  unstored: NewSignalRow[];
+  /** COPY lines by row id, when the group is COPYed. */
+  copyTexts: Map<string, string> | null;
+}
+
 interface ChainEnd {
   nextSequence: bigint;
   storing: string;
@@ -197,26 +208,17 @@ export class SignalWriter {
     const chainEnd = copyTexts && unstored.length > 0 && this.correlation.mayAssume(plan) ? this.chainEnd : null;
     this.chainEnd = null;
     let transactionId = '';
+    const writing: GroupInWriting = { group, signals, plan, unstored, copyTexts };
     const transaction = this.store.orderedWrite({
       reads,
       assuming: chainEnd !== null,
       begun: (publishedAt, begunAs) => {
         transactionId = begunAs;
-        return (chainEnd && this.assumingWork(publishedAt, transactionId, group, signals, plan, unstored, copyTexts!, chainEnd)) ?? undefined;
+        return (chainEnd && this.assumingWork(writing, publishedAt, transactionId, chainEnd)) ?? undefined;
       },
       work: async (publishedAt, rows) => {
         await previous;
-        return this.storeGroup(
-          publishedAt,
-          transactionId,
-          group,
-          signals,
-          plan,
-          unstored,
-          rows[0],
-          rows.slice(1, 1 + correlationReads.length),
-          copyTexts && { texts: copyTexts, drawn: rows[sequencesAt] },
-        );
+        return this.storeGroup(writing, publishedAt, transactionId, rows[0], rows.slice(1, 1 + correlationReads.length), copyTexts && rows[sequencesAt]);
       },
       // The next transaction begins once this one's work has gone and the one before has
       // committed: it then builds on this one alone (CorrelationService.assume).
@@ -247,20 +249,16 @@ export class SignalWriter {
    * cannot be assumed after all (the transaction before it failed meanwhile, say).
    */
   private assumingWork(
+    { group, signals, plan, unstored, copyTexts }: GroupInWriting,
     publishedAt: Date,
     transactionId: string,
-    group: WriteRequest[],
-    signals: Map<string, StoredSignal>,
-    plan: CorrelationPlan,
-    unstored: NewSignalRow[],
-    copyTexts: Map<string, string>,
     chainEnd: ChainEnd,
   ): OrderedWork<WriteOutcome[]> | null {
     const pending = publish(unstored, signals, publishedAt);
     const assumed = this.correlation.assume(plan, pending, transactionId);
     if (!assumed) return null;
     this.chainEnd = { nextSequence: chainEnd.nextSequence + BigInt(unstored.length), storing: unstored[0].id };
-    const work = this.finalWork(group, unstored, pending, new Map(), assumed.outcome, { texts: copyTexts, first: chainEnd.nextSequence });
+    const work = this.finalWork(group, unstored, pending, new Map(), assumed.outcome, { texts: copyTexts!, first: chainEnd.nextSequence });
     const assumptions = [this.store.storedStatement(chainEnd.storing), assumed.assumption];
     const sequences = this.store.assumedSequencesStatement(chainEnd.nextSequence, unstored.length);
     return {
@@ -274,15 +272,12 @@ export class SignalWriter {
 
   /** Under the lock: leaves out what is stored already, and correlates. */
   private storeGroup(
+    { group, signals, plan, unstored, copyTexts }: GroupInWriting,
     publishedAt: Date,
     transactionId: string,
-    group: WriteRequest[],
-    signals: Map<string, StoredSignal>,
-    plan: CorrelationPlan,
-    unstored: NewSignalRow[],
     storedRows: Row[],
     correlationRows: Row[][],
-    copying: { texts: Map<string, string>; drawn: Row[] } | null,
+    drawnRows: Row[] | null,
   ): OrderedWork<WriteOutcome[]> {
     /** By organisation and sourceRef: stored before, or by an earlier request of this transaction. */
     const stored = new Map<string, StoredSignal>();
@@ -290,9 +285,9 @@ export class SignalWriter {
     const freshRows = stored.size === 0 ? unstored : freshRowsOf(group, stored);
     const pending = publish(freshRows, signals, publishedAt);
     const correlation = this.correlation.correlate(plan, correlationRows, pending, transactionId);
-    const first = copying && this.store.drawnFirst(copying.drawn);
-    if (copying && freshRows.length > 0) this.chainEnd = { nextSequence: first! + BigInt(signals.size), storing: freshRows[0].id };
-    return this.finalWork(group, freshRows, pending, stored, correlation, copying && { texts: copying.texts, first: first! });
+    const first = drawnRows && this.store.drawnFirst(drawnRows);
+    if (first !== null && freshRows.length > 0) this.chainEnd = { nextSequence: first + BigInt(signals.size), storing: freshRows[0].id };
+    return this.finalWork(group, freshRows, pending, stored, correlation, copyTexts && { texts: copyTexts, first: first! });
   }
 
   /**
