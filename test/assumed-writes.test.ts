@@ -67,12 +67,16 @@ describe('writes on assumptions', () => {
     for (;;) {
       const { rows } = await holder.query(
         // This database only: on a shared server other suites' transactions wait for locks too.
-        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-         WHERE NOT l.granted AND l.locktype = $1 AND a.pid <> pg_backend_pid() AND a.datname = current_database()`,
+        // By pg_locks alone: inside the holding transaction pg_stat_activity is a snapshot
+        // taken when first read, without the connections the hub's pool opened since.
+        `SELECT count(*)::int AS n FROM pg_locks l
+         WHERE NOT l.granted AND l.locktype = $1 AND l.pid <> pg_backend_pid()
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
         [lockType],
       );
       if (rows[0].n >= count) return;
       if (Date.now() > deadline) {
+        await holder.query('SELECT pg_stat_clear_snapshot()');
         const { rows: activity } = await holder.query(
           `SELECT a.pid, a.state, a.wait_event_type, a.wait_event, left(a.query, 80) AS query, (SELECT string_agg(l.locktype || ':' || l.mode || ':' || l.granted, ' ') FROM pg_locks l WHERE l.pid = a.pid) AS locks
            FROM pg_stat_activity a WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()`,

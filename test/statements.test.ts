@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { inlineValues, quoteLiteral, sendPipelined, sendStatements, statement } from '../apps/hub/src/database/statements.js';
-import { runOrderedWrite } from '../apps/hub/src/database/write-lock.js';
+import { AssumptionFailed, runOrderedWrite } from '../apps/hub/src/database/write-lock.js';
+import { OrderedWriteAssumptions1796800000000 } from '../apps/hub/src/database/migrations/1796800000000-OrderedWriteAssumptions.js';
 import { createTestDatabase } from './support/test-hub.util.js';
 
 /** Values whose text is hostile to hand-made SQL: every one must come back as sent. */
@@ -152,6 +153,9 @@ describe('runOrderedWrite', () => {
     dataSource = new DataSource({ type: 'postgres', url: database.url, poolSize: 1 });
     await dataSource.initialize();
     await dataSource.query('CREATE TABLE ledger (id int PRIMARY KEY, note text NOT NULL)');
+    const runner = dataSource.createQueryRunner();
+    await new OrderedWriteAssumptions1796800000000().up(runner);
+    await runner.release();
   });
 
   afterAll(async () => {
@@ -238,6 +242,78 @@ describe('runOrderedWrite', () => {
     }
     const answer = await runOrderedWrite(dataSource, { reads: [statement('SELECT 7 AS n')], work: (_at, [[read]]) => ({ final: [], committed: () => read.n }) });
     expect(answer).toBe(7);
+  });
+
+  it('sends the work begun returns with the lock and COMMIT, without reading, once the lock is free', async () => {
+    const holder = await holdLock(database.url, 'SELECT pg_advisory_xact_lock(7170001)');
+    try {
+      let begunAs: { at: Date; transaction: string } | undefined;
+      let sent = false;
+      const write = runOrderedWrite(dataSource, {
+        assuming: true,
+        reads: [statement('SELECT 1 / 0')],
+        begun: (at, transaction) => {
+          begunAs = { at, transaction };
+          return {
+            final: [statement(`SELECT ordered_write_assumes(true, 'nothing') AS holds`), statement(`INSERT INTO ledger VALUES (20, 'assumed') RETURNING now() AS now`)],
+            committed: (rows) => rows,
+          };
+        },
+        work: () => {
+          throw new Error('read instead');
+        },
+        lastRoundTripSent: () => void (sent = true),
+      });
+      await waitFor(() => sent);
+      // The only pooled connection is the write's: another looks, until the write waits for the lock.
+      const looker = new pg.Client({ connectionString: database.url });
+      await looker.connect();
+      try {
+        for (let waits = 0; waits === 0; await new Promise((resolve) => setTimeout(resolve, 10))) {
+          const { rows } = await looker.query(
+            `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          );
+          waits = rows[0].n;
+        }
+        expect(await looker.query('SELECT count(*)::int AS n FROM ledger WHERE id = 20')).toMatchObject({ rows: [{ n: 0 }] });
+      } finally {
+        await looker.end();
+      }
+      await holder.release();
+      expect(await write).toEqual([[{ holds: true }], [{ now: begunAs!.at }]]);
+      // The id it was begun with is the one its rows carry, which the next transaction's read and assumption leave out.
+      expect(await dataSource.query(`SELECT xmin::text AS written_by FROM ledger WHERE id = 20`)).toEqual([{ written_by: begunAs!.transaction }]);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('fails with AssumptionFailed, writing nothing, when an assumption no longer holds; the pool stays usable', async () => {
+    const failure: unknown = await runOrderedWrite(dataSource, {
+      assuming: true,
+      reads: [],
+      begun: () => ({
+        final: [statement(`INSERT INTO ledger VALUES (21, 'not kept')`), statement(`SELECT ordered_write_assumes(false, 'the ledger had no row 21')`)],
+        committed: () => 'unreachable',
+      }),
+      work: () => ({ final: [], committed: () => 'unreachable' }),
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AssumptionFailed);
+    expect((failure as AssumptionFailed).message).toMatch(/assumed that the ledger had no row 21, which no longer holds/);
+    expect(((failure as AssumptionFailed).failure as { code?: string }).code).toBe('KA001');
+    expect(await dataSource.query('SELECT count(*)::int AS n FROM ledger WHERE id = 21')).toEqual([{ n: 0 }]);
+    expect(await dataSource.query('SELECT pg_current_xact_id_if_assigned() IS NULL AS idle')).toEqual([{ idle: true }]);
+  });
+
+  it('reads and works as usual when begun, assuming, returns no work', async () => {
+    const answer = await runOrderedWrite(dataSource, {
+      assuming: true,
+      reads: [statement('SELECT 8 AS n')],
+      begun: () => undefined,
+      work: (_at, [[read]]) => ({ final: [statement(`INSERT INTO ledger VALUES (22, 'read first')`)], committed: () => read.n }),
+    });
+    expect(answer).toBe(8);
+    expect(await dataSource.query('SELECT note FROM ledger WHERE id = 22')).toEqual([{ note: 'read first' }]);
   });
 
   it('tells its timestamp while another holds the lock, and stamps its rows with it', async () => {
