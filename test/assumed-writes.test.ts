@@ -140,21 +140,33 @@ describe('writes on assumptions', () => {
     expect(secondSequences.first).toBe(firstSequences.last + 1n);
   });
 
-  it('is written again when the transaction before fails: nothing joins the incident that one would have opened', async () => {
-    const drops = scenario('27', 64991);
-    await holder.query(`ALTER TABLE signal ADD CONSTRAINT test_refused CHECK (source_ref <> 'refused')`);
+  // The first reads, and has drawn its sequences before it is refused (at its COPY, or at COMMIT by
+  // a deferred trigger): only the check that it committed tells, without which the second would
+  // count the first's signals into the incident both joined.
+  it.each([
+    ['at its COPY', `ALTER TABLE signal ADD CONSTRAINT test_refused CHECK (source_ref <> 'refused')`, `ALTER TABLE signal DROP CONSTRAINT IF EXISTS test_refused`],
+    [
+      'at its COMMIT',
+      `CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$;
+       CREATE CONSTRAINT TRIGGER test_refused AFTER INSERT ON signal DEFERRABLE INITIALLY DEFERRED
+         FOR EACH ROW WHEN (NEW.source_ref = 'refused') EXECUTE FUNCTION test_refuse()`,
+      `DROP TRIGGER IF EXISTS test_refused ON signal; DROP FUNCTION IF EXISTS test_refuse()`,
+    ],
+  ])('is written again when the transaction before fails %s: the incident both joined counts only its own signals', async (when, refuse, allow) => {
+    const drops = scenario(when === 'at its COPY' ? '27' : '28', 64991);
+    await holder.query(refuse);
     try {
-      await settleWithSmallPublish();
+      // A single-signal publish opens the incident both join (and leaves the sequence unknown, so the first reads).
+      const [earlier] = (await graphqlOk(hub.url, PUBLISH, { signals: drops(1) }, { token: m.ntt.token })).publishSignals;
       const before = await assumed();
       const [first, second] = await publishWhileFirstCommits([m.ntt, [...drops(BATCH - 1), ...drops(1, { sourceRef: 'refused' })]], [m.kddi, drops(BATCH)]);
       expect(first.errors).toHaveLength(1);
       expect(second.errors).toBeUndefined();
-      const opened = incidentsOf(second);
-      expect(opened.size).toBe(1);
-      expect(await incident([...opened][0] as string)).toEqual({ signalCount: BATCH, status: 'SINGLE_ORG', orgCount: 1 });
+      expect(incidentsOf(second)).toEqual(new Set([earlier.incident.id]));
+      expect(await incident(earlier.incident.id)).toEqual({ signalCount: 1 + BATCH, status: 'CROSS_CARRIER', orgCount: 2 });
       expect(await assumed()).toEqual({ committed: before.committed, failed: before.failed + 1 });
     } finally {
-      await holder.query(`ALTER TABLE signal DROP CONSTRAINT IF EXISTS test_refused`);
+      await holder.query(allow);
     }
   });
 
