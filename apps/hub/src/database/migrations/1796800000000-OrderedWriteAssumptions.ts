@@ -2,8 +2,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Written by hand (TypeORM does not model functions): what a transaction written before it
- * holds the ordered-write lock checks first under it (database/write-lock.ts). A check
- * that fails ends the transaction with SQLSTATE KA001, before anything is written, and
+ * holds the ordered-write lock checks under it (database/write-lock.ts). A check that
+ * fails ends the transaction with SQLSTATE KA001, which rolls back whatever it wrote, and
  * the writer does its work again the way that reads first.
  */
 export class OrderedWriteAssumptions1796800000000 implements MigrationInterface {
