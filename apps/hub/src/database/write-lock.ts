@@ -107,9 +107,10 @@ export async function runOrderedWrite<T>(dataSource: DataSource, write: OrderedW
       done = await write.work(publishedAt, readRows);
     }
     committed = done.committed;
-    const lastRoundTrip = sendStatements(client, [...(assumed ? [TAKE_LOCK] : []), ...done.final, statement('COMMIT')]);
+    const lock = assumed ? [TAKE_LOCK] : [];
+    const lastRoundTrip = sendStatements(client, [...lock, ...done.final, statement('COMMIT')]);
     write.lastRoundTripSent?.();
-    finalRows = (await lastRoundTrip).slice(assumed ? 1 : 0, (assumed ? 1 : 0) + done.final.length);
+    finalRows = (await lastRoundTrip).slice(lock.length, lock.length + done.final.length);
   } catch (error) {
     // A connection that cannot roll back is closed rather than returned to the pool.
     const rollbackFailure = await client.query('ROLLBACK').then(

@@ -214,7 +214,7 @@ export class SignalWriter {
       assuming: chainEnd !== null,
       begun: (publishedAt, begunAs) => {
         transactionId = begunAs;
-        return (chainEnd && this.assumingWork(writing, publishedAt, transactionId, chainEnd)) ?? undefined;
+        return chainEnd ? this.assumingWork(writing, publishedAt, transactionId, chainEnd) : undefined;
       },
       work: async (publishedAt, rows) => {
         await previous;
@@ -245,7 +245,7 @@ export class SignalWriter {
    * transaction before committed, that no one else changed an incident) or with the
    * sequence after the signals (that no one else drew from it); a signal stored already
    * conflicts with its unique key. If anything fails, the transaction rolls back and the
-   * group is written again the way that reads first (`settle`). Null when correlation
+   * group is written again the way that reads first (`settle`). Nothing when correlation
    * cannot be assumed after all (the transaction before it failed meanwhile, say).
    */
   private assumingWork(
@@ -253,10 +253,10 @@ export class SignalWriter {
     publishedAt: Date,
     transactionId: string,
     chainEnd: ChainEnd,
-  ): OrderedWork<WriteOutcome[]> | null {
+  ): OrderedWork<WriteOutcome[]> | undefined {
     const pending = publish(unstored, signals, publishedAt);
     const assumed = this.correlation.assume(plan, pending, transactionId);
-    if (!assumed) return null;
+    if (!assumed) return undefined;
     this.chainEnd = { nextSequence: chainEnd.nextSequence + BigInt(unstored.length), storing: unstored[0].id };
     const work = this.finalWork(group, unstored, pending, new Map(), assumed.outcome, { texts: copyTexts!, first: chainEnd.nextSequence });
     const assumptions = [this.store.storedStatement(chainEnd.storing), assumed.assumption];
