@@ -1,6 +1,8 @@
-import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { EventEmitter } from 'node:events';
+import { ApolloServer } from '@apollo/server';
+import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import { DocumentNode, GraphQLError, buildSchema, execute, parse } from 'graphql';
-import { compiledExecution } from './compiled-execution.js';
+import { compiledExecution, releasedOnceAnswered } from './compiled-execution.js';
 
 describe('compiledExecution', () => {
   const schema = buildSchema(`
@@ -81,5 +83,57 @@ describe('compiledExecution', () => {
     expect(error).toBeInstanceOf(GraphQLError);
     expect((error as GraphQLError).originalError).toBeInstanceOf(RangeError);
     expect(error.path).toEqual(['fail']);
+  });
+
+  describe('releasedOnceAnswered', () => {
+    /** The gateway, recording the request context Apollo hands its executor. */
+    const recording = (seen: GatewayGraphQLRequestContext[]): GatewayInterface => {
+      const gateway = compiledExecution(schema);
+      return {
+        ...gateway,
+        load: async (options) => {
+          const { executor } = await gateway.load(options);
+          return { executor: (requestContext) => (seen.push(requestContext), executor!(requestContext)) };
+        },
+      };
+    };
+
+    it("empties what the executor's request context reaches once the answer is written, not before", async () => {
+      const seen: GatewayGraphQLRequestContext[] = [];
+      const server = new ApolloServer({ gateway: recording(seen), plugins: [releasedOnceAnswered()] });
+      await server.start();
+      try {
+        const res = new EventEmitter();
+        const contextValue = { res, viewer: 'a viewer' };
+        const answer = await server.executeOperation({ query: `query($ref: String!) { item(ref: $ref) { ref } }`, variables: { ref: 'r1' } }, { contextValue });
+        expect(answer.body).toEqual({ kind: 'single', singleResult: { data: { item: { ref: 'r1' } } } });
+        const [requestContext] = seen;
+        // Apollo's status accessor reads the response through its own copy of the request's context.
+        const status = () => requestContext.response!.http!.status;
+        expect(status).not.toThrow();
+        // Apollo runs the operation on its own copy of the context value.
+        expect(requestContext.context).toEqual(contextValue);
+
+        res.emit('finish');
+        expect(requestContext.context).toEqual({ res: undefined, viewer: undefined });
+        expect(status).toThrow(TypeError);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('leaves a request without an HTTP response (an operation run in-process) as it is', async () => {
+      const seen: GatewayGraphQLRequestContext[] = [];
+      const server = new ApolloServer({ gateway: recording(seen), plugins: [releasedOnceAnswered()] });
+      await server.start();
+      try {
+        const contextValue = { viewer: 'a viewer' };
+        await server.executeOperation({ query: `{ item(ref: "r2") { ref } }` }, { contextValue });
+        expect(seen[0].context).toEqual({ viewer: 'a viewer' });
+        expect(() => seen[0].response!.http!.status).not.toThrow();
+      } finally {
+        await server.stop();
+      }
+    });
   });
 });
