@@ -86,23 +86,28 @@ describe('compiledExecution', () => {
   });
 
   describe('releasedOnceAnswered', () => {
-    /** The gateway, recording the request context Apollo hands its executor. */
-    const recording = (seen: GatewayGraphQLRequestContext[]): GatewayInterface => {
+    /** An Apollo server with the plugin, its gateway recording the request contexts Apollo hands the executor. */
+    const withServer = async (run: (server: ApolloServer, seen: GatewayGraphQLRequestContext[]) => Promise<void>) => {
+      const seen: GatewayGraphQLRequestContext[] = [];
       const gateway = compiledExecution(schema);
-      return {
+      const recording: GatewayInterface = {
         ...gateway,
         load: async (options) => {
           const { executor } = await gateway.load(options);
           return { executor: (requestContext) => (seen.push(requestContext), executor!(requestContext)) };
         },
       };
-    };
-
-    it("empties what the executor's request context reaches once the answer is written, not before", async () => {
-      const seen: GatewayGraphQLRequestContext[] = [];
-      const server = new ApolloServer({ gateway: recording(seen), plugins: [releasedOnceAnswered()] });
+      const server = new ApolloServer({ gateway: recording, plugins: [releasedOnceAnswered()] });
       await server.start();
       try {
+        await run(server, seen);
+      } finally {
+        await server.stop();
+      }
+    };
+
+    it("empties what the executor's request context reaches once the answer is written, not before", () =>
+      withServer(async (server, seen) => {
         const res = new EventEmitter();
         const contextValue = { res, viewer: 'a viewer' };
         const answer = await server.executeOperation({ query: `query($ref: String!) { item(ref: $ref) { ref } }`, variables: { ref: 'r1' } }, { contextValue });
@@ -117,23 +122,14 @@ describe('compiledExecution', () => {
         res.emit('finish');
         expect(requestContext.context).toEqual({ res: undefined, viewer: undefined });
         expect(status).toThrow(TypeError);
-      } finally {
-        await server.stop();
-      }
-    });
+      }));
 
-    it('leaves a request without an HTTP response (an operation run in-process) as it is', async () => {
-      const seen: GatewayGraphQLRequestContext[] = [];
-      const server = new ApolloServer({ gateway: recording(seen), plugins: [releasedOnceAnswered()] });
-      await server.start();
-      try {
+    it('leaves a request without an HTTP response (an operation run in-process) as it is', () =>
+      withServer(async (server, seen) => {
         const contextValue = { viewer: 'a viewer' };
         await server.executeOperation({ query: `{ item(ref: "r2") { ref } }` }, { contextValue });
         expect(seen[0].context).toEqual({ viewer: 'a viewer' });
         expect(() => seen[0].response!.http!.status).not.toThrow();
-      } finally {
-        await server.stop();
-      }
-    });
+      }));
   });
 });

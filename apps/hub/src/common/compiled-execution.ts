@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from '@ap
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
 import { DocumentNode, GraphQLSchema, execute, printSchema } from 'graphql';
 import { CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 
@@ -75,7 +76,8 @@ function emptied(value: unknown): void {
 export function releasedOnceAnswered(): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart({ contextValue, request, response }: GraphQLRequestContext<BaseContext>) {
-      const { res } = contextValue as { res?: { once(event: 'finish', listener: () => void): unknown } };
+      // The HTTP context hubGraphqlOptions builds; an operation run in-process has no response.
+      const { res } = contextValue as { res?: Response };
       res?.once('finish', () => {
         emptied(contextValue);
         emptied(request);
